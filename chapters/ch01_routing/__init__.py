@@ -1,0 +1,1 @@
+"""Chapter 01 · 路由系统 Routing."""

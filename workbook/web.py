@@ -1,0 +1,28 @@
+"""The one thing every chapter's handlers share: errors that say what went wrong.
+
+Tornado's default error page says only "400: Bad Request". A learner (and any client) needs the
+reason: "Missing argument username". BaseHandler sends it as plain text and never a traceback,
+whatever the `debug` setting.
+"""
+from __future__ import annotations
+
+import tornado.web
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        reason = self._reason  # set_status() always sets it, from the HTTPError or the code
+        message = reason
+        if isinstance(exc, tornado.web.HTTPError) and exc.log_message:
+            message = exc.log_message % exc.args if exc.args else exc.log_message
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code} {reason}: {message}\n" if message != reason
+                    else f"{status_code} {reason}\n")
+
+
+class NotFoundHandler(BaseHandler):
+    """default_handler_class for apps without a catch-all route: a 404 that names the path."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404, "no route matches %s", self.request.path)
