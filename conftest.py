@@ -35,3 +35,35 @@ def exercise(chapter):
     """The exercise module under test: the solution, or with WORKBOOK_EXERCISE=learner (what
     `make check-NN` sets) the learner's chapters/<slug>/exercise.py."""
     return _exercise.load(chapter)
+
+
+# --- A real browser: Debian's Chromium driven by Playwright ------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [  # a closed network: no background calls home, no first-run work
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make system` as root, or "
+                    "`sudo apt-get install chromium`", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -52,7 +52,10 @@ def progress(args) -> int:
     if first_unsolved is None:
         print("\nEvery chapter so far is solved.")
     else:
-        print(f"\nNext: make check-{first_unsolved.nn}\n{hints(first_unsolved)}")
+        print(f"\nNext: chapter {first_unsolved.nn}, {first_unsolved.title}. A first hint:\n"
+              + textwrap.fill(first_unsolved.hints[0], 96, initial_indent="  ",
+                              subsequent_indent="  ")
+              + f"\n`make check-{first_unsolved.nn}` checks your exercise and shows every hint.")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 _counts = {"passed": 0, "failed": 0}
+_seen: set[str] = set()  # a broken exercise file fails every test the same way: say it once
 
 
 def _say(text: str) -> None:
@@ -29,6 +30,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         crash = getattr(report.longrepr, "reprcrash", None)
         message = crash.message if crash else str(report.longrepr)
         message = message.removeprefix("AssertionError: ")
+        if message in _seen:
+            message = "(the same error as above)"
+        _seen.add(message)
         _say(f"  ✗ {name}\n      {message}")
 
 

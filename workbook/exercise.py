@@ -19,6 +19,7 @@ from types import ModuleType
 from workbook.manifest import ROOT, Chapter
 
 ENV = "WORKBOOK_EXERCISE"
+PLUGINS = ["-p", "pytest_tornado.plugin", "-p", "pytest_timeout"]
 
 
 def target() -> str:
@@ -49,8 +50,9 @@ def run_tests(
 ) -> subprocess.CompletedProcess:
     """Run chapter's exercise tests against the learner's file in the tree at root."""
     cmd = [sys.executable, "-m", "pytest", f"chapters/{chapter.slug}/test_exercise.py",
-           "-p", "no:cacheprovider", *extra]
-    env = {**os.environ, ENV: "learner"}
+           "-p", "no:cacheprovider", *PLUGINS, *extra]
+    # Only the plugins exercise tests use: the notebook plugin alone takes seconds to import.
+    env = {**os.environ, ENV: "learner", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     if quiet:
         return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     return subprocess.run(cmd, cwd=root, env=env)
