@@ -45,8 +45,10 @@ CHROMIUM_ARGS = [  # a closed network: no background calls home, no first-run wo
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: while Playwright's sync API is open it marks an event loop as
+    # running in this thread, and pytest-tornado's tests need to run loops of their own.
     import os
 
     from playwright.sync_api import sync_playwright

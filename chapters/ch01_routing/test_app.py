@@ -32,6 +32,18 @@ async def test_main_handler(get):
 
 
 @pytest.mark.gen_test
+async def test_a_method_the_handler_lacks_is_405(get):
+    response = await get("/index", method="POST", body="")
+    assert response.code == 405
+
+
+@pytest.mark.gen_test
+async def test_the_query_string_is_not_part_of_the_path(get):
+    response = await get("/index?x=1")
+    assert response.body == b"Hello, world"
+
+
+@pytest.mark.gen_test
 async def test_story_id_comes_from_the_regex_group(get):
     response = await get("/story/1024")
     assert response.body == b"You requested the story 1024"
