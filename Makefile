@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PORT   ?=
 
-.PHONY: help test progress lab system lock notebooks clean
+.PHONY: help test progress lab system lock notebooks clean bench
 .DEFAULT_GOAL := help
 
 help:
@@ -14,6 +14,7 @@ help:
 	@echo "make progress                which exercises are solved, and the next hint"
 	@echo "make test                    the whole suite (installs what it needs)"
 	@echo "make lab                     Jupyter on notebooks/"
+	@echo "make bench                   the async claims, measured"
 
 # First use: a virtualenv with the pinned requirements, and the repository on its sys.path
 # (a .pth file) so that notebooks and `python -m chapters...` find the chapters.
@@ -56,3 +57,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# The workbook's speed claims, measured: prints a table and writes bench/RESULTS.md.
+bench: $(READY) system
+	$(BIN)/python -m bench

@@ -15,6 +15,10 @@ import sys
 # Debian package -> a program it provides (how we tell it is installed).
 PACKAGES = {
     "chromium": "chromium",  # the real browser for the pages with JavaScript (Playwright drives it)
+    "mariadb-server": "mariadbd",  # chapter 11: a private MariaDB per test session / app run
+    "redis-server": "redis-server",  # chapter 12: sessions in Redis
+    "memcached": "memcached",  # chapter 12: sessions in memcached
+    "wrk": "wrk",  # make bench: the HTTP load generator
 }
 
 

@@ -1,0 +1,90 @@
+"""Row 1: chapter 01's hello world under a keep-alive load, against the practical ceiling.
+
+The ceiling is a raw asyncio protocol that answers every request with the very bytes Tornado
+sends (status line, headers and body), without parsing anything but the end of each request.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import urllib.request
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.process
+
+from bench.common import Row, server, wrk
+
+
+def tornado_response(base: str) -> bytes:
+    """The exact bytes Tornado answers GET /index with, read off a running chapter 01."""
+    with urllib.request.urlopen(base + "/index") as response:
+        headers = "".join(f"{k}: {v}\r\n" for k, v in response.getheaders())
+        return f"HTTP/1.1 200 OK\r\n{headers}\r\n".encode() + response.read()
+
+
+class Responder(asyncio.Protocol):
+    answer = b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.buffer = b""
+
+    def data_received(self, data):
+        self.buffer += data
+        requests = self.buffer.count(b"\r\n\r\n")  # GETs have no body: one blank line each
+        if requests:
+            self.buffer = self.buffer[self.buffer.rindex(b"\r\n\r\n") + 4:]
+            self.transport.write(self.answer * requests)
+
+
+async def raw(port: int, answer: bytes) -> None:
+    Responder.answer = answer
+    loop = asyncio.get_running_loop()
+    await loop.create_server(Responder, "127.0.0.1", port)
+    await asyncio.Event().wait()
+
+
+def forked_tornado(port: int, processes: int) -> None:
+    """Chapter 01 in N processes sharing one listening socket (tornado.process.fork_processes)."""
+    from chapters.ch01_routing.app import make_app
+
+    sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
+    tornado.process.fork_processes(processes)  # before any event loop exists
+
+    async def serve() -> None:
+        tornado.httpserver.HTTPServer(make_app()).add_sockets(sockets)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+def rows() -> list[Row]:
+    with server("chapters.ch01_routing.app", path="/index") as base:
+        answer = tornado_response(base)
+        one = wrk(base + "/index")
+    with server("bench.hello", "forked", "--processes=2", path="/index") as base:
+        two = wrk(base + "/index")
+    with server("bench.hello", "raw", f"--answer={answer.hex()}", path="/index") as base:
+        ceiling = wrk(base + "/index")
+    ratio = one / ceiling
+    return [
+        Row("hello world, raw asyncio ceiling (1 process)", f"{ceiling:,.0f} req/s"),
+        Row("hello world, Tornado (chapter 01, 1 process)", f"{one:,.0f} req/s",
+            "≥ 50 % of the ceiling", ratio >= 0.5, f"{ratio:.0%} of the ceiling"),
+        Row("hello world, Tornado, 2 processes (fork_processes)", f"{two:,.0f} req/s",
+            note=f"{two / one:.2f}× one process; wrk shares the 2 cores"),
+    ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["raw", "forked"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--answer", default="")
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    if args.mode == "raw":
+        asyncio.run(raw(args.port, bytes.fromhex(args.answer)))
+    else:
+        forked_tornado(args.port, args.processes)
