@@ -1,0 +1,1 @@
+"""Chapter 02 · 模板引擎 Templates."""

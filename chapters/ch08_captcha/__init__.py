@@ -1,0 +1,1 @@
+"""Chapter 08 · 验证码 Captcha."""
