@@ -1,0 +1,1 @@
+"""Chapter 04 · 静态文件 Static files and caching."""
