@@ -1,0 +1,1 @@
+"""Chapter 07 · 上传文件 File upload."""
