@@ -69,3 +69,80 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# --- Private servers: MariaDB, Redis, memcached (workbook/services.py) -------------------------
+# One throwaway server of each kind per test session, started on first use; each test gets a
+# clean view of it (its own database, or a flushed store). Tests that kill or pause a server
+# start their own: with services.Redis() as redis: ...
+import secrets  # noqa: E402
+
+from workbook import services  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mariadb():
+    with services.MariaDB() as server:
+        yield server
+
+
+@pytest.fixture
+def mysql_url(mariadb):
+    """mysql://root@127.0.0.1:PORT/test_xxxx: a new empty database, dropped after the test."""
+    name = f"test_{secrets.token_hex(6)}"
+    url = mariadb.create_database(name)
+    yield url
+    mariadb.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    with services.Redis() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """redis://127.0.0.1:PORT/0, empty at the start of the test."""
+    _flush_redis(redis_server.url)
+    yield redis_server.url
+
+
+@pytest.fixture(scope="session")
+def redis_ring():
+    """Three Redis servers named redis-a, redis-b, redis-c (a distributed session store)."""
+    with services.Redis(name="redis-a") as a, services.Redis(name="redis-b") as b, \
+            services.Redis(name="redis-c") as c:
+        yield [a, b, c]
+
+
+@pytest.fixture
+def redis_ring_urls(redis_ring):
+    """{"redis-a": url, "redis-b": url, "redis-c": url}, all empty at the start of the test."""
+    for server in redis_ring:
+        _flush_redis(server.url)
+    return {server.name: server.url for server in redis_ring}
+
+
+@pytest.fixture(scope="session")
+def memcached_server():
+    with services.Memcached() as server:
+        yield server
+
+
+@pytest.fixture
+def memcached_url(memcached_server):
+    """memcached://127.0.0.1:PORT, empty at the start of the test."""
+    import socket
+
+    with socket.create_connection((memcached_server.host, memcached_server.port), 5) as s:
+        s.sendall(b"flush_all\r\n")
+        assert s.recv(100) == b"OK\r\n"
+    yield memcached_server.url
+
+
+def _flush_redis(url):
+    import redis
+
+    with redis.Redis.from_url(url, socket_timeout=5) as client:
+        client.flushall()

@@ -48,17 +48,17 @@ async def serve(
         server = app.listen(port, address)
     except OSError as e:
         raise SystemExit(f"cannot listen on {address}:{port}: {e.strerror}. Try PORT=<another port>.")
+    # Ctrl-C ends the wait instead of raising KeyboardInterrupt through asyncio.run(); set up
+    # before the URL is printed, so that a learner's first Ctrl-C is already handled.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     base = f"http://{address}:{port}"
     print(f"Serving on {base}/  (Ctrl-C to stop)")
     for path in paths:
         print(f"  {base}{path}")
     sys.stdout.flush()
-
-    # Ctrl-C ends the wait instead of raising KeyboardInterrupt through asyncio.run().
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

@@ -1,0 +1,177 @@
+"""Chapter 12 · 自定义Web组件: session · 分布性session: the notes' session component, on four
+stores side by side: /cache/ (in this process), /memcached/, /redis/, and /ring/ (three Redis
+servers, by consistent hashing).
+
+Run it:  make chapter-12        or   python -m chapters.ch12_session.app --port=8812
+         (REDIS_URL, MEMCACHED_URL, REDIS_RING_URLS unset: private servers run for the app's
+         life and are removed on exit)
+Lesson:  chapters/ch12_session/README.md
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import os
+
+import tornado.web
+
+from chapters.ch12_session.session import (RedisRing, SessionFactory, memcached_backend,
+                                           redis_backend)
+from workbook import manifest, services
+from workbook.runner import parse_port, serve
+from workbook.web import BaseHandler as WorkbookHandler
+from workbook.web import NotFoundHandler
+
+CHAPTER = manifest.for_path(__file__)
+KINDS = {  # prefix -> what the pages call it
+    "cache": "in-process cache (the notes' CacheSession)",
+    "memcached": "memcached",
+    "redis": "Redis",
+    "ring": "three Redis servers, by consistent hashing",
+}
+RING_NAMES = ["redis-a", "redis-b", "redis-c"]
+
+
+# --- Demo users (chapter 11 keeps users in MySQL; here the point is the session) --------------
+def _hash(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+
+
+USERS = {name: (salt, _hash(password, salt)) for name, password, salt in [
+    ("topaz", "tornado", b"demo-salt-topaz!"), ("alice", "wonderland", b"demo-salt-alice!")]}
+
+
+def password_matches(name: str, password: str) -> bool:
+    salt, digest = USERS.get(name, (b"no-such-user-sal", b""))
+    return hmac.compare_digest(_hash(password, salt), digest)
+
+
+# --- 2. Tornado扩展: initialize() runs for every request; the session loads in prepare() -------
+class BaseHandler(WorkbookHandler):
+    def initialize(self, session_type: str | None = None) -> None:
+        # The notes' hook. Tornado calls it with the route's kwargs, for every request, before
+        # prepare(). It cannot await: a coroutine here would never run. So it only says which
+        # store this page uses; the loading waits for prepare().
+        self.session_type = session_type or self.settings["session_type"]
+        self.cookie_path = f"/{session_type}/" if session_type else "/"
+
+    async def prepare(self) -> None:
+        # prepare() may be a coroutine, and Tornado waits for it before get()/post(): the place
+        # to wait for Redis or memcached without blocking anyone else.
+        self.session = SessionFactory.get_session_obj(self)
+        await self.session.load()
+
+    def get_current_user(self) -> str | None:
+        return self.session["user"]
+
+    def home(self) -> str:
+        return f"/{self.session_type}/"
+
+
+class HomeHandler(BaseHandler):
+    async def get(self):
+        self.session["visits"] = (self.session["visits"] or 0) + 1
+        await self.session.save()
+        self.render("home.html", kind=self.session_type, title=KINDS[self.session_type],
+                    session=self.session, node=getattr(self.session, "node", None))
+
+
+class LoginHandler(BaseHandler):
+    def get(self):
+        self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
+                    error=None)
+
+    async def post(self):
+        name = self.get_body_argument("username")
+        if not password_matches(name, self.get_body_argument("password")):
+            self.set_status(403)
+            self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
+                        error="wrong username or password")
+            return
+        self.session["user"] = name
+        await self.session.regenerate()  # a new id at login: no session fixation
+        self.redirect(self.home())
+
+
+class LogoutHandler(BaseHandler):
+    async def post(self):
+        await self.session.clear()
+        self.redirect(self.home())
+
+
+class IndexHandler(WorkbookHandler):
+    def get(self):
+        self.render("index.html", kinds=KINDS, settings=self.settings)
+
+
+# --- The application ------------------------------------------------------------------------
+class Application(tornado.web.Application):
+    async def close(self) -> None:
+        """Close the store clients (their connections)."""
+        if self.settings.get("redis"):
+            await self.settings["redis"].client.aclose()
+        if self.settings.get("memcached"):
+            await self.settings["memcached"].client.close()
+        if self.settings.get("ring"):
+            await self.settings["ring"].close()
+
+
+def ring_names(urls) -> dict[str, str]:
+    """{"redis-a": url, ...} from a dict, a list, or a comma-separated string of URLs."""
+    if isinstance(urls, str):
+        urls = [u.strip() for u in urls.split(",") if u.strip()]
+    if isinstance(urls, dict):
+        return dict(urls)
+    return {f"redis-{chr(ord('a') + i)}": url for i, url in enumerate(urls)}
+
+
+def make_app(*, redis_url: str | None = None, memcached_url: str | None = None,
+             ring_urls=None, **settings) -> Application:
+    redis_url = redis_url or os.environ.get("REDIS_URL") or None
+    memcached_url = memcached_url or os.environ.get("MEMCACHED_URL") or None
+    ring_urls = ring_urls or os.environ.get("REDIS_RING_URLS") or None
+    defaults = dict(
+        template_path=manifest.ROOT / "tpl" / CHAPTER.slug,
+        default_handler_class=NotFoundHandler,
+        xsrf_cookies=True,
+        session_type="cache",  # the notes' config.SESSION_TYPE, for handlers without a prefix
+        session_ttl=30 * 60,   # seconds; each save starts it again (a sliding expiry)
+        session_timeout=2.0,   # seconds a store may take before the page is a 503
+        redis=redis_backend(redis_url) if redis_url else None,
+        memcached=memcached_backend(memcached_url) if memcached_url else None,
+        ring=RedisRing(ring_names(ring_urls)) if ring_urls else None,
+    )
+    handlers = [(r"/", IndexHandler)]
+    for kind in KINDS:
+        handlers += [
+            (rf"/{kind}/", HomeHandler, {"session_type": kind}),
+            (rf"/{kind}/login", LoginHandler, {"session_type": kind}),
+            (rf"/{kind}/logout", LogoutHandler, {"session_type": kind}),
+            (rf"/{kind}", tornado.web.RedirectHandler, {"url": f"/{kind}/"}),
+        ]
+    return Application(handlers, **{**defaults, **settings})
+
+
+async def main(argv=None):
+    port = parse_port(argv, default=CHAPTER.port)
+    # Each store from its variable if set, else a private server for as long as the app runs.
+    with contextlib.ExitStack() as stack:
+        try:
+            redis_url = stack.enter_context(services.provide("redis"))
+            memcached_url = stack.enter_context(services.provide("memcached"))
+            ring_urls = stack.enter_context(
+                services.provide("redis", count=3, env="REDIS_RING_URLS", names=RING_NAMES))
+        except services.ServiceError as e:
+            raise SystemExit(f"chapter 12 needs its stores: {e}") from None
+        app = make_app(redis_url=redis_url, memcached_url=memcached_url,
+                       ring_urls=dict(zip(RING_NAMES, ring_urls)))
+        try:
+            await serve(app, port, paths=CHAPTER.paths)
+        finally:
+            await app.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,434 @@
+"""Private, throwaway MariaDB, Redis and memcached servers: for the tests, the notebooks and the
+apps of the chapters that need one (chapters.toml `services`).
+
+Debian's own servers (`make system` installs mariadb-server, redis-server and memcached), each
+started on a free port of 127.0.0.1 with its data in a temporary directory, and stopped (the
+directory removed) when done. Nothing is installed as a system service, nothing auto-starts,
+nothing listens beyond loopback. mirakuru (the launcher beneath pytest-mysql and pytest-redis)
+starts each one and waits until its port accepts connections.
+
+    with services.MariaDB() as mysql:        # ~1 s: mariadb-install-db, then mariadbd
+        mysql.url                            # mysql://root@127.0.0.1:PORT/workbook
+        mysql.kill(); mysql.start()          # fault injection: SIGKILL, then the same port again
+
+    # in a chapter's main(): MYSQL_URL if it is set, else a private server for the app's life
+    with services.provide("mysql") as url:
+        ...
+
+A server dies with the process that started it (PR_SET_PDEATHSIG on Linux): a test run, an app
+or a notebook kernel that is killed outright leaves no server behind.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import ctypes
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Awaitable, Iterator
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import unquote, urlsplit
+
+import mirakuru
+
+from workbook.net import free_port
+
+HOST = "127.0.0.1"
+SBIN = ("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin")  # mariadbd lives in sbin
+T = TypeVar("T")
+
+
+class ServiceError(RuntimeError):
+    """A server could not be started: the message says why and what to do."""
+
+
+def which(program: str, package: str) -> str:
+    path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN])
+    found = shutil.which(program, path=path)
+    if not found:
+        raise ServiceError(f"{program} is not installed. Run `make system` as root, or "
+                           f"`sudo apt-get install {package}`.")
+    return found
+
+
+# --- Start a server that cannot outlive us --------------------------------------------------
+_PR_SET_PDEATHSIG = 1
+
+
+def _own_session_dying_with_parent() -> None:  # runs in the child, between fork and exec
+    os.setsid()  # what mirakuru does: its own process group, so stop() can signal the group
+    if sys.platform.startswith("linux"):
+        # The kernel sends SIGTERM to the server when the thread that started it dies, even by
+        # SIGKILL. (So start servers from a thread that lives as long as they should.)
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # libc's prctl
+
+
+class _Executor(mirakuru.TCPExecutor):
+    """mirakuru's TCPExecutor (start, then wait until host:port accepts a connection), plus
+    the parent-death signal above."""
+
+    @property
+    def _popen_kwargs(self) -> dict:
+        kwargs = super()._popen_kwargs
+        kwargs["preexec_fn"] = _own_session_dying_with_parent
+        return kwargs
+
+
+_RUNNING: set[Service] = set()
+
+
+def _sweep_leftovers() -> None:
+    """Remove the data directories of servers whose process was killed outright (SIGKILL
+    leaves no chance to clean up; the servers themselves died with it, see above)."""
+    for path in Path(tempfile.gettempdir()).glob("workbook-*-*-*"):
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
+
+
+@atexit.register
+def _close_all() -> None:
+    """A process that forgets to stop its servers still removes them when it exits normally."""
+    for service in list(_RUNNING):
+        service.close()
+
+
+class Service:
+    """One private server: start(), stop(), and for fault-injection tests kill(), pause()
+    and resume(). The port and data directory stay the same across restarts."""
+
+    kind = ""       # the name in chapters.toml `services`
+    title = ""      # what messages call it
+    env = ""        # the variable that points the apps at a server of your own instead
+    program = ""    # the server's executable
+    package = ""    # the Debian package that provides it
+    start_timeout = 30.0
+    stop_signal = signal.SIGTERM
+
+    def __init__(self, *, port: int | None = None, name: str | None = None) -> None:
+        self.host = HOST
+        self.port = port or free_port()
+        self.name = name or self.title
+        self.workdir: Path | None = None
+        self._executor: _Executor | None = None
+        self._log = None
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<{type(self).__name__} {self.name} {self.host}:{self.port} {state}>"
+
+    # What each server defines
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def initialize(self) -> None:
+        """Prepare the data directory, once, before the first start."""
+
+    def ready(self) -> None:
+        """Run after each start, once the port accepts connections."""
+
+    # The life cycle
+    @property
+    def running(self) -> bool:
+        return self._executor is not None and self._executor.running()
+
+    @property
+    def pid(self) -> int | None:
+        return self._executor.process.pid if self.running else None
+
+    @property
+    def log_path(self) -> Path:
+        assert self.workdir is not None
+        return self.workdir / "server.log"
+
+    def start(self) -> Service:
+        if self.running:
+            return self
+        program = which(self.program, self.package)  # a clear error before anything is created
+        if self.workdir is None:
+            _sweep_leftovers()
+            self.workdir = Path(tempfile.mkdtemp(prefix=f"workbook-{self.kind}-{os.getpid()}-"))
+            _RUNNING.add(self)
+            self.initialize()
+        self._log = open(self.log_path, "a")
+        self._executor = _Executor(
+            [program, *self.command()], self.host, self.port, timeout=self.start_timeout,
+            sleep=0.02, stop_signal=self.stop_signal,
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self._executor.start()
+        except mirakuru.AlreadyRunning:
+            self._executor = None
+            raise ServiceError(f"{self.title}: something else already listens on "
+                               f"{self.host}:{self.port}") from None
+        except mirakuru.ExecutorError as e:
+            self._executor = None
+            raise ServiceError(f"{self.title} did not start on {self.host}:{self.port} "
+                               f"({type(e).__name__}). Its log ends with:\n{self.log_tail()}"
+                               ) from None
+        self.ready()
+        return self
+
+    def stop(self) -> Service:
+        """SIGTERM, and wait until it has exited (a clean shutdown)."""
+        if self._executor is not None:
+            try:
+                self._executor.stop()
+            except mirakuru.ProcessFinishedWithError:
+                pass  # it had died already (killed by a test, say): stopped is stopped
+            self._executor = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return self
+
+    def kill(self) -> Service:
+        """SIGKILL: the crash a fault-injection test wants. start() brings it back."""
+        if self._executor is not None:
+            self._executor.kill()
+            self._executor = None
+        return self.stop()
+
+    def restart(self) -> Service:
+        return self.stop().start()
+
+    def pause(self) -> None:
+        """SIGSTOP: the server still accepts TCP connections (the kernel does) but never
+        answers: what clients without timeouts hang on."""
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+
+    def close(self) -> None:
+        """Stop it and remove its data."""
+        if self.running and self._executor is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._executor.process.pid, signal.SIGCONT)  # a paused server can't stop
+        self.stop()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+        _RUNNING.discard(self)
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except (OSError, AssertionError):
+            return "(no log)"
+
+    def __enter__(self) -> Service:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _as_root() -> list[str]:
+    return ["--user=root"] if os.geteuid() == 0 else []
+
+
+class MariaDB(Service):
+    """Debian's MariaDB: a fresh data directory (mariadb-install-db), root without a
+    password on 127.0.0.1 only, and an empty database `workbook`."""
+
+    kind, title, env = "mysql", "MariaDB", "MYSQL_URL"
+    program, package = "mariadbd", "mariadb-server"
+    database = "workbook"
+    # Small InnoDB files: a throwaway server needs neither the 96 MB redo log nor a big pool.
+    SMALL = ["--innodb-log-file-size=8M", "--innodb-buffer-pool-size=32M",
+             "--innodb-data-file-path=ibdata1:4M:autoextend"]
+
+    @property
+    def url(self) -> str:
+        return f"mysql://root@{self.host}:{self.port}/{self.database}"
+
+    def initialize(self) -> None:
+        install = which("mariadb-install-db", self.package)
+        command = [install, "--no-defaults", f"--datadir={self.workdir / 'data'}",
+                   "--auth-root-authentication-method=normal", "--skip-test-db",
+                   "--skip-name-resolve", *self.SMALL, *_as_root()]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode:
+            raise ServiceError(f"mariadb-install-db failed:\n{result.stdout}{result.stderr}")
+
+    def command(self) -> list[str]:
+        w = self.workdir
+        return ["--no-defaults", f"--datadir={w / 'data'}", f"--socket={w / 'mysqld.sock'}",
+                f"--port={self.port}", f"--bind-address={self.host}",
+                f"--pid-file={w / 'mysqld.pid'}", f"--log-error={self.log_path}",
+                "--skip-name-resolve", *self.SMALL, *_as_root()]
+
+    def connect(self, database: str | None = None):
+        """A blocking PyMySQL connection as root (for fixtures and setup, not for handlers)."""
+        import pymysql
+
+        return pymysql.connect(host=self.host, port=self.port, user="root", database=database,
+                               autocommit=True, connect_timeout=5)
+
+    def ready(self) -> None:
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE IF NOT EXISTS `{self.database}`")
+
+    def create_database(self, name: str) -> str:
+        """A new empty database on this server, and its URL."""
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}`")
+        return f"mysql://root@{self.host}:{self.port}/{name}"
+
+    def drop_database(self, name: str) -> None:
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+class Redis(Service):
+    """Debian's redis-server: no persistence (a session store is a cache), loopback only."""
+
+    kind, title, env = "redis", "Redis", "REDIS_URL"
+    program, package = "redis-server", "redis-server"
+
+    @property
+    def url(self) -> str:
+        return f"redis://{self.host}:{self.port}/0"
+
+    def command(self) -> list[str]:
+        return ["--port", str(self.port), "--bind", self.host, "--save", "", "--appendonly", "no",
+                "--dir", str(self.workdir), "--daemonize", "no", "--logfile", ""]
+
+
+class Memcached(Service):
+    """Debian's memcached: 64 MB, TCP on loopback only (no UDP)."""
+
+    kind, title, env = "memcached", "memcached", "MEMCACHED_URL"
+    program, package = "memcached", "memcached"
+    # memcached only exits on its next one-second tick after SIGTERM; it keeps nothing on disk,
+    # so there is nothing a gentler signal would save.
+    stop_signal = signal.SIGKILL
+
+    @property
+    def url(self) -> str:
+        return f"memcached://{self.host}:{self.port}"
+
+    def command(self) -> list[str]:
+        as_root = ["-u", "root"] if os.geteuid() == 0 else []  # memcached refuses root without it
+        return ["-l", self.host, "-p", str(self.port), "-U", "0", "-m", "64", *as_root]
+
+
+SERVICES: dict[str, type[Service]] = {cls.kind: cls for cls in (MariaDB, Redis, Memcached)}
+
+
+# --- What the apps use ----------------------------------------------------------------------
+@contextlib.contextmanager
+def provide(kind: str, *, count: int | None = None, env: str | None = None,
+            names: list[str] | None = None) -> Iterator[str | list[str]]:
+    """The URL of a `kind` server for as long as the block runs: the environment variable's
+    (MYSQL_URL, REDIS_URL, MEMCACHED_URL) if it is set, else a private server started now and
+    removed when the block ends, however it ends (Ctrl-C included).
+
+    With count=N, a list of N URLs: the variable then holds N comma-separated URLs.
+    """
+    cls = SERVICES[kind]
+    env = env or cls.env
+    configured = os.environ.get(env, "").strip()
+    if configured:
+        urls = [u.strip() for u in configured.split(",") if u.strip()]
+        if count is not None and len(urls) != count:
+            raise ServiceError(f"{env} must list {count} comma-separated URLs, not {len(urls)}")
+        say(f"{cls.title}: using {env}={redact(configured)}")
+        yield urls if count is not None else urls[0]
+        return
+    with contextlib.ExitStack() as stack:
+        _sigterm_like_ctrl_c(stack)
+        servers = [cls(name=(names[i] if names else None)) for i in range(count or 1)]
+        for server in servers:
+            stack.enter_context(server)
+        where = ", ".join(f"{s.host}:{s.port}" for s in servers)
+        say(f"{cls.title}: {env} is not set, so a private {cls.title} runs on {where} "
+             f"while the app runs (stopped and removed on exit)")
+        try:
+            yield [s.url for s in servers] if count is not None else servers[0].url
+        finally:
+            say(f"{cls.title}: stopped the private server{'s' if len(servers) > 1 else ''}")
+
+
+def _sigterm_like_ctrl_c(stack: contextlib.ExitStack) -> None:
+    """Until the block ends, SIGTERM raises KeyboardInterrupt as Ctrl-C does, so that `kill`
+    during start-up (before the app's own handlers are in place) still runs the clean-up."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        stack.callback(signal.signal, signal.SIGTERM, signal.SIG_DFL)
+
+
+def say(message: str) -> None:
+    # stderr, like the server's log lines: stdout starts with the app's "Serving on ..." line.
+    print(f"[workbook] {message}", file=sys.stderr, flush=True)
+
+
+def redact(urls: str) -> str:
+    """The URL(s) with any password replaced by ***, for messages."""
+    return re.sub(r"(://[^:/@,]*:)[^@/,]*@", r"\1***@", urls)
+
+
+def mysql_params(url: str) -> dict:
+    """mysql://user:password@host:port/database -> keyword arguments shared by
+    tornado_mysql.connect, pymysql.connect and aiomysql (host, port, user, password, db)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("mysql", "mariadb") or not parts.hostname:
+        raise ValueError(f"not a mysql://user:password@host:port/database URL: {url!r}")
+    return {
+        "host": parts.hostname,
+        "port": parts.port or 3306,
+        "user": unquote(parts.username or "root"),
+        "password": unquote(parts.password or ""),
+        "db": parts.path.lstrip("/") or None,
+    }
+
+
+def host_port(url: str, default_port: int) -> tuple[str, int]:
+    """memcached://host:port (or any scheme://host:port) -> (host, port)."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"not a scheme://host:port URL: {url!r}")
+    return parts.hostname, parts.port or default_port
+
+
+async def within(awaitable: Awaitable[T], *, what: str, timeout: float,
+                 errors: tuple[type[BaseException], ...] = ()) -> T:
+    """Await a call to a server, and turn "down", "refused" and "hung" into a 503 that says
+    so (tornado.web.HTTPError), instead of a traceback or a request that never ends."""
+    import tornado.web
+
+    try:
+        return await asyncio.wait_for(awaitable, timeout)
+    except asyncio.TimeoutError:
+        raise tornado.web.HTTPError(503, "%s did not answer within %s s", what, timeout) from None
+    except (*errors, OSError) as e:
+        raise tornado.web.HTTPError(503, "%s is unavailable: %s", what, e) from None
