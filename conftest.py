@@ -25,6 +25,23 @@ def base_url(http_port):
 
 
 @pytest.fixture
+def fetch(http_client, base_url):
+    """fetch(path, host=None, cookie=None, **kwargs): the test app's answer to one request,
+    whatever its status, and without following redirects, so a test can look at the status and
+    headers it got. Other keyword arguments go to AsyncHTTPClient.fetch (method, body, ...)."""
+    def fetch(path, *, host=None, cookie=None, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if host:
+            headers["Host"] = host
+        if cookie:
+            headers["Cookie"] = cookie
+        kwargs.setdefault("raise_error", False)
+        kwargs.setdefault("follow_redirects", False)
+        return http_client.fetch(base_url + path, headers=headers, **kwargs)
+    return fetch
+
+
+@pytest.fixture
 def chapter(request) -> manifest.Chapter:
     """The chapter the requesting test file belongs to."""
     return manifest.for_path(request.path)

@@ -12,54 +12,43 @@ def app():
     return make_app()
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    """GET a path (with an optional Host header) without raising on 4xx and without following
-    redirects, so every test can look at the status and headers it got."""
-    def fetch(path, host=None, **kwargs):
-        headers = {"Host": host} if host else None
-        return http_client.fetch(base_url + path, headers=headers, raise_error=False,
-                                 follow_redirects=False, **kwargs)
-    return fetch
-
-
 # --- 路由系统 --------------------------------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_main_handler(get):
-    response = await get("/index")
+async def test_main_handler(fetch):
+    response = await fetch("/index")
     assert response.code == 200
     assert response.body == b"Hello, world"
 
 
 @pytest.mark.gen_test
-async def test_a_method_the_handler_lacks_is_405(get):
-    response = await get("/index", method="POST", body="")
+async def test_a_method_the_handler_lacks_is_405(fetch):
+    response = await fetch("/index", method="POST", body="")
     assert response.code == 405
 
 
 @pytest.mark.gen_test
-async def test_the_query_string_is_not_part_of_the_path(get):
-    response = await get("/index?x=1")
+async def test_the_query_string_is_not_part_of_the_path(fetch):
+    response = await fetch("/index?x=1")
     assert response.body == b"Hello, world"
 
 
 @pytest.mark.gen_test
-async def test_story_id_comes_from_the_regex_group(get):
-    response = await get("/story/1024")
+async def test_story_id_comes_from_the_regex_group(fetch):
+    response = await fetch("/story/1024")
     assert response.body == b"You requested the story 1024"
 
 
 @pytest.mark.gen_test
-async def test_a_pattern_must_match_the_whole_path(get):
+async def test_a_pattern_must_match_the_whole_path(fetch):
     # Tornado anchors patterns with $: /story/12abc is not /story/([0-9]+). Here the catch-all
     # /.* of the host table takes it instead.
-    response = await get("/story/12abc")
+    response = await fetch("/story/12abc")
     assert response.body == b"AllHandler answered 127.0.0.1/story/12abc"
 
 
 @pytest.mark.gen_test
-async def test_redirect_built_with_reverse_url(get):
-    response = await get("/latest")
+async def test_redirect_built_with_reverse_url(fetch):
+    response = await fetch("/latest")
     assert response.code == 302
     assert response.headers["Location"] == "/story/42"
 
@@ -73,8 +62,8 @@ def test_reverse_url_builds_paths_from_route_names():
 
 # --- The request API -------------------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_query_arguments(get):
-    response = await get("/args?name=topaz&tag=a&tag=b")
+async def test_query_arguments(fetch):
+    response = await fetch("/args?name=topaz&tag=a&tag=b")
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     assert response.headers["Cache-Control"] == "no-store"
     assert json.loads(response.body) == {
@@ -85,15 +74,15 @@ async def test_query_arguments(get):
 
 
 @pytest.mark.gen_test
-async def test_missing_query_argument_uses_the_default(get):
-    response = await get("/args")
+async def test_missing_query_argument_uses_the_default(fetch):
+    response = await fetch("/args")
     assert json.loads(response.body)["get_query_argument('name')"] is None
 
 
 @pytest.mark.gen_test
-async def test_body_arguments_and_get_argument_precedence(get):
+async def test_body_arguments_and_get_argument_precedence(fetch):
     body = urlencode([("name", "from-body"), ("tag", "x"), ("tag", "y")])
-    response = await get("/args?name=from-query", method="POST", body=body)
+    response = await fetch("/args?name=from-query", method="POST", body=body)
     assert json.loads(response.body) == {
         "get_body_argument('name')": "from-body",
         "get_body_arguments('tag')": ["x", "y"],
@@ -103,8 +92,8 @@ async def test_body_arguments_and_get_argument_precedence(get):
 
 
 @pytest.mark.gen_test
-async def test_missing_required_argument_is_a_400_that_names_it(get):
-    response = await get("/args", method="POST", body="")
+async def test_missing_required_argument_is_a_400_that_names_it(fetch):
+    response = await fetch("/args", method="POST", body="")
     assert response.code == 400
     assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert response.body == b"400 Bad Request: Missing argument name\n"
@@ -127,30 +116,30 @@ async def test_missing_required_argument_is_a_400_that_names_it(get):
     ("www.localhost", "/car/", "AllHandler"),
     ("127.0.0.1", "/pro/tea", "ProHandler"),
 ])
-async def test_host_table(get, host, path, handler):
-    response = await get(path, host=host)
+async def test_host_table(fetch, host, path, handler):
+    response = await fetch(path, host=host)
     assert response.code == 200
     assert response.body.decode() == f"{handler} answered {host}{path}"
 
 
 @pytest.mark.gen_test
-async def test_host_pattern_ignores_the_port(get):
-    response = await get("/admin/x", host="safe.localhost:8801")
+async def test_host_pattern_ignores_the_port(fetch):
+    response = await fetch("/admin/x", host="safe.localhost:8801")
     assert response.body == b"AdminHandler answered safe.localhost/admin/x"
 
 
 @pytest.mark.gen_test
-async def test_host_pattern_is_anchored(get):
+async def test_host_pattern_is_anchored(fetch):
     # r"safe\.localhost" does not match unsafe.localhost or safe.localhost.evil.example
     for host in ("unsafe.localhost", "safe.localhost.evil.example"):
-        response = await get("/admin/x", host=host)
+        response = await fetch("/admin/x", host=host)
         assert response.body.decode() == f"AllHandler answered {host}/admin/x"
 
 
 # --- 来个实例练练手 --------------------------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_login_page_extends_daddy(get):
-    response = await get("/login")
+async def test_login_page_extends_daddy(fetch):
+    response = await fetch("/login")
     html = response.body.decode()
     assert response.code == 200
     assert "<title>topaz</title>" in html  # the son's block replaced the daddy's default
@@ -160,22 +149,22 @@ async def test_login_page_extends_daddy(get):
 
 
 @pytest.mark.gen_test
-async def test_login_post_answers_with_the_username(get):
-    response = await get("/login", method="POST", body=urlencode({"username": "topaz"}))
+async def test_login_post_answers_with_the_username(fetch):
+    response = await fetch("/login", method="POST", body=urlencode({"username": "topaz"}))
     assert response.code == 200
     assert response.body.decode() == "弹~~ topaz"
 
 
 @pytest.mark.gen_test
-async def test_login_post_is_plain_text_so_markup_is_not_run(get):
+async def test_login_post_is_plain_text_so_markup_is_not_run(fetch):
     evil = "<img src=x onerror=alert(1)>"
-    response = await get("/login", method="POST", body=urlencode({"username": evil}))
+    response = await fetch("/login", method="POST", body=urlencode({"username": evil}))
     assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert response.body.decode() == f"弹~~ {evil}"
 
 
 @pytest.mark.gen_test
-async def test_login_post_without_username_is_a_400(get):
-    response = await get("/login", method="POST", body="")
+async def test_login_post_without_username_is_a_400(fetch):
+    response = await fetch("/login", method="POST", body="")
     assert response.code == 400
     assert b"Missing argument username" in response.body

@@ -28,14 +28,6 @@ def app(request, tmp_path):
     return make_app(template_path=str(tmp_path / "tpl"), **param)
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    def fetch(path, **kwargs):
-        return http_client.fetch(base_url + path, raise_error=False, follow_redirects=False,
-                                 **kwargs)
-    return fetch
-
-
 def element(html, id_):
     """The inside of the element with this id (the pages give each demo one)."""
     match = re.search(rf'<(\w+) id="{re.escape(id_)}">(.*?)</\1>', html, re.S)
@@ -48,15 +40,15 @@ def out(html, name):
     return re.search(r'<td class="out">(.*)</td>\Z', element(html, name), re.S).group(1)
 
 
-async def page(get, path):
-    response = await get(path)
+async def page(fetch, path):
+    response = await fetch(path)
     assert response.code == 200, (path, response.code, response.body)
     return response.body.decode()
 
 
 @pytest.mark.gen_test
-async def test_index_links_every_page(get):
-    html = await page(get, "/")
+async def test_index_links_every_page(fetch):
+    html = await page(fetch, "/")
     assert html.count("<li><a href=") == 4
     for path in ("/statements", "/namespace", "/login", "/echo?text="):
         assert f'<a href="{path}' in html
@@ -65,8 +57,8 @@ async def test_index_links_every_page(get):
 
 # --- 控制语句 and 表达语句 -------------------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_expressions_are_python_expressions(get):
-    html = await page(get, "/statements")  # the default items: 1024, 42区, topaz
+async def test_expressions_are_python_expressions(fetch):
+    html = await page(fetch, "/statements")  # the default items: 1024, 42区, topaz
     assert element(html, "expressions") == (
         "The first item is 1024; there are 3: 1024 / 42区 / topaz.")
 
@@ -77,26 +69,26 @@ async def test_expressions_are_python_expressions(get):
     (["a", "b"], "Exactly two items."),
     (["a"], "Just one item."),
 ], ids=["if", "elif", "else"])
-async def test_if_elif_else(get, items, expected):
-    html = await page(get, "/statements?" + urlencode([("item", i) for i in items]))
+async def test_if_elif_else(fetch, items, expected):
+    html = await page(fetch, "/statements?" + urlencode([("item", i) for i in items]))
     assert element(html, "if") == expected
 
 
 @pytest.mark.gen_test
-async def test_for_writes_one_li_per_item_in_order(get):
-    html = await page(get, "/statements?item=x&item=y&item=z&item=w")
+async def test_for_writes_one_li_per_item_in_order(fetch):
+    html = await page(fetch, "/statements?item=x&item=y&item=z&item=w")
     assert re.findall(r"<li>(.*?)</li>", element(html, "for")) == ["1: x", "2: y", "3: z", "4: w"]
 
 
 @pytest.mark.gen_test
-async def test_while_counts_down_with_set(get):
-    html = await page(get, "/statements?item=a&item=b&item=c&item=d")
+async def test_while_counts_down_with_set(fetch):
+    html = await page(fetch, "/statements?item=a&item=b&item=c&item=d")
     assert element(html, "while") == "4… 3… 2… 1… liftoff!"
 
 
 @pytest.mark.gen_test
-async def test_try_except_catches_what_int_raises(get):
-    html = await page(get, "/statements")
+async def test_try_except_catches_what_int_raises(fetch):
+    html = await page(fetch, "/statements")
     assert re.findall(r"<li>(.*?)</li>", element(html, "try")) == [
         "1024 × 2 = 2048", "42区 is not a number", "topaz is not a number"]
 
@@ -109,16 +101,16 @@ def test_a_try_block_keeps_what_it_wrote_before_the_exception():
 
 
 @pytest.mark.gen_test
-async def test_items_are_escaped(get):
-    html = await page(get, "/statements?item=%3Cb%3E&item=x")
+async def test_items_are_escaped(fetch):
+    html = await page(fetch, "/statements?item=%3Cb%3E&item=x")
     assert "<b>" not in html
     assert element(html, "expressions") == "The first item is &lt;b&gt;; there are 2: &lt;b&gt; / x."
     assert '<input name="item" value="&lt;b&gt;">' in html
 
 
 @pytest.mark.gen_test
-async def test_too_many_items_is_a_400(get):
-    response = await get("/statements?" + "&".join(["item=x"] * 21))
+async def test_too_many_items_is_a_400(fetch):
+    response = await fetch("/statements?" + "&".join(["item=x"] * 21))
     assert response.code == 400
     assert response.body == b"400 Bad Request: at most 20 items, not 21\n"
 
@@ -166,15 +158,15 @@ Q = "  <b>tea</b> &   茶:   www.tornadoweb.org  "
     ("request", "GET /namespace"),
 ], ids=["escape", "xhtml_escape", "escape-twice", "url_escape", "json_encode", "squeeze",
         "linkify", "datetime", "handler", "request"])
-async def test_namespace_functions(get, name, expected):
-    html = await page(get, "/namespace?" + urlencode({"q": Q}))
+async def test_namespace_functions(fetch, name, expected):
+    html = await page(fetch, "/namespace?" + urlencode({"q": Q}))
     assert out(html, name) == expected
 
 
 @pytest.mark.gen_test
-async def test_namespace_current_user_is_the_handlers(get):
-    assert out(await page(get, "/namespace"), "current_user") == "None"
-    assert out(await page(get, "/namespace?user=topaz"), "current_user") == "topaz"
+async def test_namespace_current_user_is_the_handlers(fetch):
+    assert out(await page(fetch, "/namespace"), "current_user") == "None"
+    assert out(await page(fetch, "/namespace?user=topaz"), "current_user") == "topaz"
 
 
 @pytest.mark.gen_test
@@ -182,33 +174,33 @@ async def test_namespace_current_user_is_the_handlers(get):
     ("en_US", "en_US English (US) 1,024", "Hello 2 books"),
     ("zh_CN", "zh_CN 中文(简体) 1024", "你好 2 本书"),
 ], ids=["en_US", "zh_CN"])
-async def test_namespace_locale_and_underscore(get, lang, locale, translated):
-    html = await page(get, f"/namespace?lang={lang}")
+async def test_namespace_locale_and_underscore(fetch, lang, locale, translated):
+    html = await page(fetch, f"/namespace?lang={lang}")
     assert out(html, "locale") == locale
     assert out(html, "_") == translated
 
 
 @pytest.mark.gen_test
-async def test_unknown_lang_is_a_400(get):
-    response = await get("/namespace?lang=xx")
+async def test_unknown_lang_is_a_400(fetch):
+    response = await fetch("/namespace?lang=xx")
     assert response.code == 400
     assert b"lang must be one of ['en_US', 'zh_CN'], not 'xx'" in response.body
 
 
 @pytest.mark.gen_test
-async def test_namespace_static_url_is_versioned_by_content(get):
-    html = await page(get, "/namespace")
+async def test_namespace_static_url_is_versioned_by_content(fetch):
+    html = await page(fetch, "/namespace")
     url = re.search(r'<img src="([^"]+)"', out(html, "static_url")).group(1)
     svg = (STATIC_PATH / "42.svg").read_bytes()
     assert url == "/static/42.svg?v=" + hashlib.sha512(svg).hexdigest()
-    response = await get(url)
+    response = await fetch(url)
     assert response.code == 200 and response.body == svg
     assert response.headers["Content-Type"] == "image/svg+xml"
 
 
 @pytest.mark.gen_test
-async def test_namespace_xsrf_form_html(get):
-    response = await get("/namespace")
+async def test_namespace_xsrf_form_html(fetch):
+    response = await fetch("/namespace")
     cell = out(response.body.decode(), "xsrf_form_html")
     token = re.fullmatch(r'<input type="hidden" name="_xsrf" value="(2\|[0-9a-f]{8}\|[0-9a-f]{32}\|\d+)"/>'
                          r"<code>&lt;input .*&gt;</code>", cell)
@@ -217,8 +209,8 @@ async def test_namespace_xsrf_form_html(get):
 
 
 @pytest.mark.gen_test
-async def test_json_encode_in_a_script_cannot_end_it(get):
-    html = await page(get, "/namespace")
+async def test_json_encode_in_a_script_cannot_end_it(fetch):
+    html = await page(fetch, "/namespace")
     assert ('window.shelf = [{"title": "Tornado 4 notes", "pages": 600}, '
             '{"title": "<\\/script> is where a script ends", "pages": 42}];</script>') in html
     assert "</script> is where" not in html
@@ -226,8 +218,8 @@ async def test_json_encode_in_a_script_cannot_end_it(get):
 
 # --- 1. extends && block, 2. include ------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_son_replaces_daddys_blocks(get):
-    html = await page(get, "/login")
+async def test_son_replaces_daddys_blocks(fetch):
+    html = await page(fetch, "/login")
     assert "<title> topaz </title>" in html  # the notes' own spaces, kept
     assert "default" not in html  # both of daddy's blocks were replaced
     assert html.startswith("<!DOCTYPE html>")  # the page is daddy's, filled in
@@ -239,8 +231,8 @@ def test_daddy_alone_shows_its_defaults():
 
 
 @pytest.mark.gen_test
-async def test_son_includes_header(get):
-    html = await page(get, "/login")
+async def test_son_includes_header(fetch):
+    html = await page(fetch, "/login")
     assert '<div class="pg-header">\n<div>\n<ul>\n<li>1024</li>\n<li>42区</li>\n</ul>\n</div>' in html
     assert 'name="_xsrf"' in html and 'target=\'my_iframe\'' in html
 
@@ -254,8 +246,8 @@ def test_include_sees_the_including_templates_names():
 
 
 @pytest.mark.gen_test
-async def test_login_post_answers_the_username_as_text(get):
-    response = await get("/login", method="POST", body=urlencode({"username": "<b>topaz</b>"}))
+async def test_login_post_answers_the_username_as_text(fetch):
+    response = await fetch("/login", method="POST", body=urlencode({"username": "<b>topaz</b>"}))
     assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert response.body.decode() == "弹~~ <b>topaz</b>"
 
@@ -266,29 +258,29 @@ SCRIPT = "<script>alert(1)</script>"
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("app", ["naive"], indirect=True)
-async def test_naive_raw_writes_the_visitors_script_into_the_page(app, get):
-    html = await page(get, "/echo?text=" + quote(SCRIPT))
+async def test_naive_raw_writes_the_visitors_script_into_the_page(app, fetch):
+    html = await page(fetch, "/echo?text=" + quote(SCRIPT))
     assert f'<p id="raw">{SCRIPT}</p>' in html  # a browser would run it
 
 
 @pytest.mark.gen_test
-async def test_echo_escapes_the_visitors_script(get):
-    html = await page(get, "/echo?text=" + quote(SCRIPT))
+async def test_echo_escapes_the_visitors_script(fetch):
+    html = await page(fetch, "/echo?text=" + quote(SCRIPT))
     assert SCRIPT not in html and "<script>" not in html
     assert element(html, "escaped") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert element(html, "linkified") == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 @pytest.mark.gen_test
-async def test_echo_escapes_quotes_so_an_attribute_cannot_be_left(get):
-    html = await page(get, "/echo?text=" + quote('" autofocus onfocus="alert(1)'))
+async def test_echo_escapes_quotes_so_an_attribute_cannot_be_left(fetch):
+    html = await page(fetch, "/echo?text=" + quote('" autofocus onfocus="alert(1)'))
     assert 'value="&quot; autofocus onfocus=&quot;alert(1)"' in html
 
 
 @pytest.mark.gen_test
-async def test_raw_linkify_links_urls_and_escapes_the_rest(get):
+async def test_raw_linkify_links_urls_and_escapes_the_rest(fetch):
     text = "<img src=x onerror=alert(1)> see http://www.tornadoweb.org or javascript:alert(1)"
-    html = await page(get, "/echo?text=" + quote(text))
+    html = await page(fetch, "/echo?text=" + quote(text))
     assert element(html, "linkified") == (
         '&lt;img src=x onerror=alert(1)&gt; see <a href="http://www.tornadoweb.org">'
         "http://www.tornadoweb.org</a> or javascript:alert(1)")
@@ -316,30 +308,30 @@ def edit_header(app):
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("app", [{}], indirect=True, ids=["default settings"])
-async def test_templates_are_compiled_once_then_cached(app, get):
-    await page(get, "/login")
+async def test_templates_are_compiled_once_then_cached(app, fetch):
+    await page(fetch, "/login")
     loader = loader_of(app)
     assert set(loader.templates) == {"son.html", "daddy.html", "header.html"}
     son = loader.templates["son.html"]
-    await page(get, "/login")
+    await page(fetch, "/login")
     assert loader.templates["son.html"] is son  # the same compiled Template, not a new one
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("app", [{}], indirect=True, ids=["default settings"])
-async def test_with_the_cache_an_edited_template_is_not_reread(app, get):
-    assert "<li>1024</li>" in await page(get, "/login")
+async def test_with_the_cache_an_edited_template_is_not_reread(app, fetch):
+    assert "<li>1024</li>" in await page(fetch, "/login")
     edit_header(app)
-    assert "<li>1024</li>" in await page(get, "/login")  # until the process restarts
+    assert "<li>1024</li>" in await page(fetch, "/login")  # until the process restarts
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("app", [{"compiled_template_cache": False}], indirect=True,
                          ids=["compiled_template_cache=False"])
-async def test_without_the_cache_an_edit_shows_on_the_next_request(app, get):
-    assert "<li>1024</li>" in await page(get, "/login")
+async def test_without_the_cache_an_edit_shows_on_the_next_request(app, fetch):
+    assert "<li>1024</li>" in await page(fetch, "/login")
     edit_header(app)
-    assert "<li>2048</li>" in await page(get, "/login")
+    assert "<li>2048</li>" in await page(fetch, "/login")
 
 
 def test_debug_turns_the_template_cache_off():
@@ -356,16 +348,16 @@ def test_debug_turns_the_template_cache_off():
     ({"template_whitespace": "all"}, "<ul>\n        <li>1024</li>\n        <li>42区</li>\n    </ul>"),
     ({"template_whitespace": "oneline"}, "<ul> <li>1024</li> <li>42区</li> </ul>"),
 ], indirect=["app"], ids=["single (default)", "all", "oneline"])
-async def test_template_whitespace(app, get, expected):
-    html = await page(get, "/login")
+async def test_template_whitespace(app, fetch, expected):
+    html = await page(fetch, "/login")
     assert expected in html
     assert ("\n" in html) is (app.settings.get("template_whitespace") != "oneline")
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("app", [{}], indirect=True, ids=["default settings"])
-async def test_apps_with_one_template_path_share_the_first_apps_loader(app, get, http_client):
-    first = await page(get, "/statements")
+async def test_apps_with_one_template_path_share_the_first_apps_loader(app, fetch, http_client):
+    first = await page(fetch, "/statements")
     other = make_app(template_path=app.settings["template_path"], template_whitespace="oneline")
     port = free_port()
     server = other.listen(port, "127.0.0.1")

@@ -18,13 +18,6 @@ def app(exercise):
     })
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    def fetch(path):
-        return http_client.fetch(base_url + path, raise_error=False, follow_redirects=False)
-    return fetch
-
-
 def said(response):
     return f"{response.code} {response.body.decode(errors='replace').strip()[:300]!r}"
 
@@ -64,8 +57,8 @@ class Page(HTMLParser):
             self.empty += data
 
 
-async def page_of(get, owner):
-    response = await get(f"/shelf/{owner}")
+async def page_of(fetch, owner):
+    response = await fetch(f"/shelf/{owner}")
     assert response.code == 200, (
         f"GET /shelf/{owner} should answer 200, got {said(response)}: "
         "step 1 first: ShelfHandler.get calls self.render('shelf.html', owner=owner, books=books)")
@@ -73,18 +66,18 @@ async def page_of(get, owner):
 
 
 @pytest.mark.gen_test
-async def test_step1_the_handler_renders_shelf_html(get):
-    html, _ = await page_of(get, "topaz")
+async def test_step1_the_handler_renders_shelf_html(fetch):
+    html, _ = await page_of(fetch, "topaz")
     assert "<h1>topaz's shelf</h1>" in html, (
         f"GET /shelf/topaz should show <h1>topaz's shelf</h1> (shelf.html's heading), got "
         f"{html[:300]!r}: render 'shelf.html' with owner=owner")
-    response = await get("/shelf/nobody")
+    response = await fetch("/shelf/nobody")
     assert response.code == 404, f"GET /shelf/nobody should stay a 404, got {said(response)}"
 
 
 @pytest.mark.gen_test
-async def test_step2_shelf_extends_base(get):
-    html, page = await page_of(get, "topaz")
+async def test_step2_shelf_extends_base(fetch):
+    html, page = await page_of(fetch, "topaz")
     assert page.title == "topaz's shelf", (
         f"the <title> should be \"topaz's shelf\", got {page.title!r}: start shelf.html with "
         "{% extends \"base.html\" %} and fill {% block title %}{{ owner }}'s shelf{% end %}")
@@ -97,8 +90,8 @@ async def test_step2_shelf_extends_base(get):
 
 
 @pytest.mark.gen_test
-async def test_step3_one_li_per_book_in_order(get):
-    _, page = await page_of(get, "topaz")
+async def test_step3_one_li_per_book_in_order(fetch):
+    _, page = await page_of(fetch, "topaz")
     titles = [item["text"].strip() for item in page.items]
     expected = ["Tornado in 42区", "Pride & <Prejudice>", "The 1024 nights"]
     assert titles == expected, (
@@ -107,8 +100,8 @@ async def test_step3_one_li_per_book_in_order(get):
 
 
 @pytest.mark.gen_test
-async def test_step3_titles_are_escaped(get):
-    html, page = await page_of(get, "mallory")
+async def test_step3_titles_are_escaped(fetch):
+    html, page = await page_of(fetch, "mallory")
     escaped = "&lt;script&gt;alert(&quot;shelf&quot;)&lt;/script&gt;"
     assert EVIL not in html and "<script>" not in html, (
         "a book titled <script>...</script> was written into the page as markup, so it would run: "
@@ -119,8 +112,8 @@ async def test_step3_titles_are_escaped(get):
 
 
 @pytest.mark.gen_test
-async def test_step4_read_books_have_class_read(get):
-    _, page = await page_of(get, "topaz")
+async def test_step4_read_books_have_class_read(fetch):
+    _, page = await page_of(fetch, "topaz")
     classes = [item["class"] for item in page.items]
     assert classes == ["read", None, "read"], (
         f"the <li> classes should be ['read', None, 'read'] (books 1 and 3 were read), got "
@@ -128,26 +121,26 @@ async def test_step4_read_books_have_class_read(get):
 
 
 @pytest.mark.gen_test
-async def test_step5_titles_link_to_the_search(get):
-    _, page = await page_of(get, "topaz")
+async def test_step5_titles_link_to_the_search(fetch):
+    _, page = await page_of(fetch, "topaz")
     hrefs = [item["href"] for item in page.items]
     expected = ["/search?q=Tornado+in+42%E5%8C%BA", "/search?q=Pride+%26+%3CPrejudice%3E",
                 "/search?q=The+1024+nights"]
     assert hrefs == expected, (
         f"the titles should link to {expected}, got {hrefs}: "
         "<a href=\"/search?q={{ url_escape(book.title) }}\">{{ book.title }}</a>")
-    response = await get(expected[1])
+    response = await fetch(expected[1])
     assert response.body.decode() == "You searched for: Pride & <Prejudice>", said(response)
 
 
 @pytest.mark.gen_test
-async def test_step6_an_empty_shelf_says_so(get):
-    _, page = await page_of(get, "newbie")
+async def test_step6_an_empty_shelf_says_so(fetch):
+    _, page = await page_of(fetch, "newbie")
     assert page.empty == "Nothing on this shelf yet." and "ul" not in page.tags, (
         f"GET /shelf/newbie (no books) should show <p class=\"empty\">Nothing on this shelf "
         f"yet.</p> and no <ul>; got the text {page.empty!r}, and a <ul>: {'ul' in page.tags}. "
         "{% if books %}<ul>...</ul>{% else %}<p class=\"empty\">...</p>{% end %}")
-    _, page = await page_of(get, "topaz")
+    _, page = await page_of(fetch, "topaz")
     assert page.empty is None and "ul" in page.tags, (
         "GET /shelf/topaz has books: it should show the <ul>, and no <p class=\"empty\">. "
         "(A {% for %}...{% else %} runs its else whenever the loop was not broken: use {% if books %})")

@@ -25,15 +25,8 @@ def app():
     return make_app()
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    def fetch(path):
-        return http_client.fetch(base_url + path, raise_error=False, follow_redirects=False)
-    return fetch
-
-
-async def page(get, path):
-    response = await get(path)
+async def page(fetch, path):
+    response = await fetch(path)
     assert response.code == 200, response.body
     return response.body.decode()
 
@@ -50,8 +43,8 @@ def linked(html, tag):
 
 # --- Step3.使用: the notes' son.html ----------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_son_extends_daddy_and_includes_header(get):
-    html = await page(get, "/")
+async def test_son_extends_daddy_and_includes_header(fetch):
+    html = await page(fetch, "/")
     assert "<title>topaz</title>" in html
     assert "<li>42区</li>" in html  # header.html, through {% include %}
     assert "<h1> ui_methods and ui_modules </h1>" in html
@@ -59,15 +52,15 @@ async def test_son_extends_daddy_and_includes_header(get):
 
 
 @pytest.mark.gen_test
-async def test_tab_is_a_ui_method_called_from_the_template(get):
-    html = await page(get, "/")
+async def test_tab_is_a_ui_method_called_from_the_template(fetch):
+    html = await page(fetch, "/")
     # {{ tab() }} comes right after {% module custom(123) %} in son.html
     assert re.search(r"Topaz&lt;/h1&gt;</p>\s*UIMethod\s*<script ", html)
 
 
 @pytest.mark.gen_test
-async def test_module_output_is_not_escaped_but_the_notes_escape_by_hand(get):
-    html = await page(get, "/")
+async def test_module_output_is_not_escaped_but_the_notes_escape_by_hand(fetch):
+    html = await page(fetch, "/")
     # render() returns '<p class="c1">' + xhtml_escape('<h1>Topaz</h1>') + '</p>'. The <p> is
     # markup because {% module %} does not escape; the h1 is text because the notes escaped it.
     assert '<p class="c1">&lt;h1&gt;Topaz&lt;/h1&gt;</p>' in html
@@ -75,8 +68,8 @@ async def test_module_output_is_not_escaped_but_the_notes_escape_by_hand(get):
 
 
 @pytest.mark.gen_test
-async def test_css_goes_in_head_files_first_then_embedded(get):
-    html = await page(get, "/")
+async def test_css_goes_in_head_files_first_then_embedded(fetch):
+    html = await page(fetch, "/")
     head, body = head_and_body(html)
     assert linked(head, "link") == ["c1.css", "c2.css"]  # css_files(), in the order listed
     style = f'<style type="text/css">\n{EMBEDDED_CSS}\n</style>'
@@ -86,8 +79,8 @@ async def test_css_goes_in_head_files_first_then_embedded(get):
 
 
 @pytest.mark.gen_test
-async def test_javascript_goes_before_body_end_files_first_then_embedded(get):
-    html = await page(get, "/")
+async def test_javascript_goes_before_body_end_files_first_then_embedded(fetch):
+    html = await page(fetch, "/")
     head, body = head_and_body(html)
     assert linked(body, "script") == ["c1.js", "c2.js"]  # javascript_files(), in order
     script = f'<script type="text/javascript">\n//<![CDATA[\n{EMBEDDED_JS}\n//]]>\n</script>'
@@ -98,14 +91,14 @@ async def test_javascript_goes_before_body_end_files_first_then_embedded(get):
 
 
 @pytest.mark.gen_test
-async def test_linked_files_are_served_with_a_content_version(get):
-    html = await page(get, "/")
+async def test_linked_files_are_served_with_a_content_version(fetch):
+    html = await page(fetch, "/")
     for url in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         path, version = url.split("?v=")
         content = (STATIC / path.removeprefix("/static/")).read_bytes()
         # static_url() appends a hash of the file (ch04 is about it): a changed file, a new URL
         assert version == hashlib.sha512(content).hexdigest()
-        response = await get(url)
+        response = await fetch(url)
         assert response.code == 200 and response.body == content
 
 
@@ -113,8 +106,8 @@ async def test_linked_files_are_served_with_a_content_version(get):
 @pytest.mark.parametrize("path, active", [
     ("/", "/"), ("/repeat?n=2", "/repeat?n=3"), ("/entries", "/entries"),
 ])
-async def test_active_ui_method_sees_the_request_through_its_handler_argument(get, path, active):
-    html = await page(get, path)
+async def test_active_ui_method_sees_the_request_through_its_handler_argument(fetch, path, active):
+    html = await page(fetch, path)
     links = dict(re.findall(r'<a href="([^"]+)" class="(\w*)">', html))
     assert links == {href: ("active" if href == active else "") for href in
                      ("/", "/repeat?n=3", "/entries")}
@@ -134,8 +127,8 @@ def test_what_step2_registers():
 # --- One module, many renders ----------------------------------------------------------------
 @pytest.mark.gen_test
 @pytest.mark.parametrize("n", [1, 3, 20])
-async def test_repeat_renders_n_times_but_adds_css_and_js_once(get, n):
-    html = await page(get, f"/repeat?n={n}")
+async def test_repeat_renders_n_times_but_adds_css_and_js_once(fetch, n):
+    html = await page(fetch, f"/repeat?n={n}")
     assert html.count('<p class="c1">') == n
     assert linked(html, "link") == ["c1.css", "c2.css"]
     assert linked(html, "script") == ["c1.js", "c2.js"]
@@ -150,39 +143,39 @@ async def test_repeat_renders_n_times_but_adds_css_and_js_once(get, n):
     ("0", "n must be between 1 and 20, not 0"),
     ("21", "n must be between 1 and 20, not 21"),
 ], ids=["not a number", "empty", "zero", "too many"])
-async def test_repeat_refuses_a_bad_n_with_a_400(get, n, message):
-    response = await get(f"/repeat?n={n}")
+async def test_repeat_refuses_a_bad_n_with_a_400(fetch, n, message):
+    response = await fetch(f"/repeat?n={n}")
     assert response.code == 400
     assert response.body.decode() == f"400 Bad Request: {message}\n"
 
 
 @pytest.mark.gen_test
-async def test_unknown_path_is_a_404(get):
-    response = await get("/son.html")
+async def test_unknown_path_is_a_404(fetch):
+    response = await fetch("/son.html")
     assert response.code == 404
     assert response.body == b"404 Not Found: no route matches /son.html\n"
 
 
 # --- A module with a template of its own: Entry -----------------------------------------------
 @pytest.mark.gen_test
-async def test_entry_renders_its_own_template_once_per_entry(get):
-    html = await page(get, "/entries")
+async def test_entry_renders_its_own_template_once_per_entry(fetch):
+    html = await page(fetch, "/entries")
     assert re.findall(r'<article class="entry" id="entry-(\d+)">', html) == ["1", "2", "3"]
     assert '<h2>Tornado 6.6</h2>' in html
     assert '<span class="likes">3</span>' in html
 
 
 @pytest.mark.gen_test
-async def test_entry_template_autoescapes_the_data(get):
-    html = await page(get, "/entries")
+async def test_entry_template_autoescapes_the_data(fetch):
+    html = await page(fetch, "/entries")
     assert ENTRIES[1]["title"] == "<script>alert('not run')</script>"
     assert "<h2>&lt;script&gt;alert(&#x27;not run&#x27;)&lt;/script&gt;</h2>" in html
     assert "<script>alert" not in html
 
 
 @pytest.mark.gen_test
-async def test_a_file_two_modules_list_is_linked_once_in_order_of_first_use(get):
-    html = await page(get, "/entries")
+async def test_a_file_two_modules_list_is_linked_once_in_order_of_first_use(fetch):
+    html = await page(fetch, "/entries")
     # Entry (used first) lists c1.js, entry.js; custom (used last) lists c1.js, c2.js.
     assert linked(html, "script") == ["c1.js", "entry.js", "c2.js"]
     assert linked(html, "link") == ["entry.css", "c1.css", "c2.css"]
@@ -190,8 +183,8 @@ async def test_a_file_two_modules_list_is_linked_once_in_order_of_first_use(get)
 
 
 @pytest.mark.gen_test
-async def test_a_module_the_page_does_not_use_adds_nothing(get):
-    html = await page(get, "/")
+async def test_a_module_the_page_does_not_use_adds_nothing(fetch):
+    html = await page(fetch, "/")
     assert "entry.js" not in html and "entry.css" not in html
 
 

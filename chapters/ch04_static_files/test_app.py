@@ -63,14 +63,6 @@ def app(layout, extra):
     return make_app(static_path=layout / "assets", files_path=layout / "files", **extra)
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    def fetch(path, headers=None, **kwargs):
-        return http_client.fetch(base_url + path, headers=headers, raise_error=False,
-                                 follow_redirects=False, **kwargs)
-    return fetch
-
-
 @contextlib.contextmanager
 def serving(app):
     """Serve another app (such as the notes' naive one) beside the test's own; yield its URL."""
@@ -87,9 +79,9 @@ def sha512(path):
     return hashlib.sha512(path.read_bytes()).hexdigest()
 
 
-async def img_src(get):
+async def img_src(fetch):
     """The src of the page's <img>: what {{ static_url("a.png") }} rendered."""
-    response = await get("/")
+    response = await fetch("/")
     assert response.code == 200
     return re.search(r'<img src="([^"]+)"', response.body.decode())[1]
 
@@ -100,8 +92,8 @@ def http_date(response, name):
 
 # --- a./b. static_path, static_url_prefix, static_url ---------------------------------------------
 @pytest.mark.gen_test
-async def test_son_page_extends_daddy_includes_header_and_links_static_files(get, layout):
-    response = await get("/")
+async def test_son_page_extends_daddy_includes_header_and_links_static_files(fetch, layout):
+    response = await fetch("/")
     html = response.body.decode()
     assert response.code == 200
     assert "<title>topaz</title>" in html and "<li>42区</li>" in html
@@ -111,21 +103,21 @@ async def test_son_page_extends_daddy_includes_header_and_links_static_files(get
 
 
 @pytest.mark.gen_test
-async def test_static_url_appends_a_sha512_of_the_file(get, layout):
+async def test_static_url_appends_a_sha512_of_the_file(fetch, layout):
     # The notes' comment shows ?v=39b39f17e9f93251e9423fbe52651899: 32 hex digits, Tornado 4's
     # MD5. Tornado 6 hashes with SHA-512: 128 hex digits.
-    src = await img_src(get)
+    src = await img_src(fetch)
     assert src == "/static/a.png?v=" + sha512(layout / "assets" / "a.png")
     assert len(src.split("v=")[1]) == 128
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("extra", [{"static_url_prefix": "/assets/"}], ids=["prefix /assets/"])
-async def test_static_url_prefix_moves_both_the_urls_and_the_route(get, extra):
-    src = await img_src(get)
+async def test_static_url_prefix_moves_both_the_urls_and_the_route(fetch, extra):
+    src = await img_src(fetch)
     assert src.startswith("/assets/a.png?v=")
-    assert (await get(src)).code == 200
-    assert (await get("/static/a.png")).code == 404
+    assert (await fetch(src)).code == 200
+    assert (await fetch("/static/a.png")).code == 404
 
 
 def test_a_relative_static_path_depends_on_the_working_directory(tmp_path, monkeypatch):
@@ -138,9 +130,9 @@ def test_a_relative_static_path_depends_on_the_working_directory(tmp_path, monke
 
 
 @pytest.mark.gen_test
-async def test_static_path_also_answers_robots_txt(get, layout):
+async def test_static_path_also_answers_robots_txt(fetch, layout):
     # Application adds /static/(.*), /(favicon\.ico) and /(robots\.txt), all from static_path.
-    response = await get("/robots.txt")
+    response = await fetch("/robots.txt")
     assert response.code == 200
     assert response.body == (layout / "assets" / "robots.txt").read_bytes()
 
@@ -168,8 +160,8 @@ async def test_the_default_app_serves_the_committed_files(http_client, io_loop):
     ("/static/nope.png", 404),
     ("/static", 404),
 ], ids=["a directory", "a missing file", "no route"])
-async def test_what_is_not_a_file_is_a_plain_text_4xx(get, path, code):
-    response = await get(path)
+async def test_what_is_not_a_file_is_a_plain_text_4xx(fetch, path, code):
+    response = await fetch(path)
     assert response.code == code
     assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert response.body.startswith(f"{code} ".encode())
@@ -177,8 +169,8 @@ async def test_what_is_not_a_file_is_a_plain_text_4xx(get, path, code):
 
 # --- c. 静态文件缓存: what the notes never tested ------------------------------------------------------
 @pytest.mark.gen_test
-async def test_a_versioned_url_is_cached_for_ten_years(get):
-    response = await get(await img_src(get))
+async def test_a_versioned_url_is_cached_for_ten_years(fetch):
+    response = await fetch(await img_src(fetch))
     assert response.code == 200
     assert response.headers["Cache-Control"] == f"max-age={TEN_YEARS}"
     lifetime = http_date(response, "Expires") - http_date(response, "Date")
@@ -187,26 +179,26 @@ async def test_a_versioned_url_is_cached_for_ten_years(get):
 
 
 @pytest.mark.gen_test
-async def test_any_v_gets_the_long_cache_the_server_does_not_check_it(get, layout):
+async def test_any_v_gets_the_long_cache_the_server_does_not_check_it(fetch, layout):
     # get_cache_time() only asks whether there is a ?v=; the version is the browser's cache
     # key, not a lock. A wrong one still gets today's file, cached for ten years.
-    response = await get("/static/a.png?v=whatever")
+    response = await fetch("/static/a.png?v=whatever")
     assert response.headers["Cache-Control"] == f"max-age={TEN_YEARS}"
     assert response.body == (layout / "assets" / "a.png").read_bytes()
 
 
 @pytest.mark.gen_test
-async def test_an_unversioned_url_gets_no_lifetime_only_validators(get):
-    response = await get("/static/a.png")
+async def test_an_unversioned_url_gets_no_lifetime_only_validators(fetch):
+    response = await fetch("/static/a.png")
     assert response.code == 200
     assert "Cache-Control" not in response.headers and "Expires" not in response.headers
     assert "Etag" in response.headers and "Last-Modified" in response.headers
 
 
 @pytest.mark.gen_test
-async def test_the_etag_is_the_version(get):
-    src = await img_src(get)
-    response = await get("/static/a.png")
+async def test_the_etag_is_the_version(fetch):
+    src = await img_src(fetch)
+    response = await fetch("/static/a.png")
     assert response.headers["Etag"] == '"%s"' % src.split("v=")[1]
 
 
@@ -217,10 +209,10 @@ async def test_the_etag_is_the_version(get):
     ("*", 304),
     ('"not-the-version"', 200),
 ], ids=["same etag", "one of a list", "star", "another etag"])
-async def test_if_none_match(get, if_none_match, code):
-    etag = (await get("/static/a.png")).headers["Etag"]
+async def test_if_none_match(fetch, if_none_match, code):
+    etag = (await fetch("/static/a.png")).headers["Etag"]
     headers = {"If-None-Match": if_none_match.format(etag=etag)}
-    response = await get("/static/a.png", headers=headers)
+    response = await fetch("/static/a.png", headers=headers)
     assert response.code == code
     assert (response.body == b"") == (code == 304)
 
@@ -231,17 +223,17 @@ async def test_if_none_match(get, if_none_match, code):
     (MTIME + 3600, 304),
     (MTIME - 1, 200),
 ], ids=["the Last-Modified date", "later", "one second earlier"])
-async def test_if_modified_since(get, since, code):
-    response = await get("/static/a.png")
+async def test_if_modified_since(fetch, since, code):
+    response = await fetch("/static/a.png")
     assert response.headers["Last-Modified"] == "Tue, 14 Nov 2023 22:13:20 GMT"  # the mtime
-    response = await get("/static/a.png",
+    response = await fetch("/static/a.png",
                          headers={"If-Modified-Since": email.utils.formatdate(since, usegmt=True)})
     assert response.code == code
 
 
 @pytest.mark.gen_test
-async def test_if_none_match_wins_over_if_modified_since(get):
-    response = await get("/static/a.png", headers={
+async def test_if_none_match_wins_over_if_modified_since(fetch):
+    response = await fetch("/static/a.png", headers={
         "If-None-Match": '"not-the-version"',
         "If-Modified-Since": email.utils.formatdate(MTIME, usegmt=True),
     })
@@ -249,9 +241,9 @@ async def test_if_none_match_wins_over_if_modified_since(get):
 
 
 @pytest.mark.gen_test
-async def test_head_sends_the_headers_without_the_body(get, layout):
+async def test_head_sends_the_headers_without_the_body(fetch, layout):
     size = (layout / "assets" / "a.png").stat().st_size
-    response = await get("/static/a.png", method="HEAD")
+    response = await fetch("/static/a.png", method="HEAD")
     assert response.code == 200 and response.body == b""
     assert response.headers["Content-Length"] == str(size)
     assert response.headers["Content-Type"] == "image/png"
@@ -264,11 +256,11 @@ async def test_head_sends_the_headers_without_the_body(get, layout):
     ("bytes=0-", 200, slice(None), None),
     ("bytes={size}-", 416, None, "bytes */{size}"),
 ], ids=["first 8 bytes", "last 4 bytes", "all of it is a 200", "past the end"])
-async def test_range_requests(get, layout, range_, code, part, content_range):
+async def test_range_requests(fetch, layout, range_, code, part, content_range):
     data = (layout / "assets" / "a.png").read_bytes()
     size = len(data)
     fmt = {"size": size, "last": size - 1, "last3": size - 4}
-    response = await get("/static/a.png", headers={"Range": range_.format(**fmt)})
+    response = await fetch("/static/a.png", headers={"Range": range_.format(**fmt)})
     assert response.headers["Accept-Ranges"] == "bytes"
     assert response.code == code
     if part is not None:
@@ -279,32 +271,32 @@ async def test_range_requests(get, layout, range_, code, part, content_range):
 
 # --- The version cache: one hash per file, per process --------------------------------------------
 @pytest.mark.gen_test
-async def test_a_changed_file_keeps_its_old_version_and_etag_until_reset(get, layout):
+async def test_a_changed_file_keeps_its_old_version_and_etag_until_reset(fetch, layout):
     png = layout / "assets" / "a.png"
-    old = await img_src(get)
-    old_etag = (await get("/static/a.png")).headers["Etag"]
+    old = await img_src(fetch)
+    old_etag = (await fetch("/static/a.png")).headers["Etag"]
     png.write_bytes(png.read_bytes() + b"changed")
 
     # Same process, no reset: the page still names the old version...
-    assert await img_src(get) == old
+    assert await img_src(fetch) == old
     # ...and the new bytes go out under the old ETag, so a browser holding the old file is told
     # 304, keep it (tornadoweb/tornado#892). Deploying new files means restarting the server.
-    response = await get("/static/a.png")
+    response = await fetch("/static/a.png")
     assert response.body.endswith(b"changed") and response.headers["Etag"] == old_etag
-    assert (await get("/static/a.png", headers={"If-None-Match": old_etag})).code == 304
+    assert (await fetch("/static/a.png", headers={"If-None-Match": old_etag})).code == 304
 
     StaticHandler.reset()  # what a restart does
-    assert await img_src(get) == "/static/a.png?v=" + sha512(png) != old
-    assert (await get("/static/a.png", headers={"If-None-Match": old_etag})).code == 200
+    assert await img_src(fetch) == "/static/a.png?v=" + sha512(png) != old
+    assert (await fetch("/static/a.png", headers={"If-None-Match": old_etag})).code == 200
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("extra", [{"static_hash_cache": False}], ids=["static_hash_cache off"])
-async def test_without_the_hash_cache_a_change_shows_at_once(get, layout, extra):
+async def test_without_the_hash_cache_a_change_shows_at_once(fetch, layout, extra):
     png = layout / "assets" / "a.png"
-    old = await img_src(get)
+    old = await img_src(fetch)
     png.write_bytes(png.read_bytes() + b"changed")
-    assert await img_src(get) == "/static/a.png?v=" + sha512(png) != old
+    assert await img_src(fetch) == "/static/a.png?v=" + sha512(png) != old
 
 
 def test_reset_empties_the_cache_of_the_class_it_is_called_on(tmp_path):
@@ -356,12 +348,12 @@ def test_static_path_alone_makes_the_static_route():
 
 
 @pytest.mark.gen_test
-async def test_the_files_route_serves_its_own_folder_only(get, layout):
-    response = await get("/files/readme.txt")
+async def test_the_files_route_serves_its_own_folder_only(fetch, layout):
+    response = await fetch("/files/readme.txt")
     assert response.code == 200
     assert response.body == (layout / "files" / "readme.txt").read_bytes()
-    assert (await get("/files/a.png")).code == 404  # a.png is in static_path, not here
-    assert (await get("/static/readme.txt")).code == 404
+    assert (await fetch("/files/a.png")).code == 404  # a.png is in static_path, not here
+    assert (await fetch("/static/readme.txt")).code == 404
 
 
 def test_tornado_web_type_is_not_a_thing():
@@ -380,10 +372,10 @@ class SizeVersion(StaticHandler):
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("extra", [{"static_handler_class": SizeVersion}], ids=["size version"])
-async def test_overriding_get_content_version_changes_static_url_and_etag(get, layout, extra):
+async def test_overriding_get_content_version_changes_static_url_and_etag(fetch, layout, extra):
     size = (layout / "assets" / "a.png").stat().st_size
-    assert await img_src(get) == f"/static/a.png?v={size}b"
-    assert (await get("/static/a.png")).headers["Etag"] == f'"{size}b"'
+    assert await img_src(fetch) == f"/static/a.png?v={size}b"
+    assert (await fetch("/static/a.png")).headers["Etag"] == f'"{size}b"'
 
 
 # --- Paths that must never leave the folder -------------------------------------------------------
@@ -418,8 +410,8 @@ REFUSED = "not in root static directory"
     "files route to the other folder", "backslash is a name on POSIX", "double encoded",
     "four dots", "overlong utf-8 dots", "NUL byte",
 ])
-async def test_no_path_leaves_the_folder(get, layout, path, code, says):
-    response = await get(path.format(root=layout))
+async def test_no_path_leaves_the_folder(fetch, layout, path, code, says):
+    response = await fetch(path.format(root=layout))
     assert response.code == code, response.body
     assert says in response.body.decode()
     assert SECRET not in response.body and b"PNG" not in response.body
@@ -427,12 +419,12 @@ async def test_no_path_leaves_the_folder(get, layout, path, code, says):
 
 @pytest.mark.gen_test
 async def test_a_nul_byte_is_a_500_in_tornados_handler_and_a_400_here(
-        get, http_client, layout, io_loop):
+        fetch, http_client, layout, io_loop):
     # naive: the notes' app, served by Tornado's own StaticFileHandler
     with serving(naive.make_app(static_path=layout / "assets")) as url:
         plain = await http_client.fetch(url + "/static/a.png%00", raise_error=False)
     assert plain.code == 500  # os.stat() raised ValueError: embedded null byte
-    assert (await get("/static/a.png%00")).code == 400
+    assert (await fetch("/static/a.png%00")).code == 400
 
 
 def test_static_url_refuses_paths_outside_static_path(app):

@@ -43,38 +43,30 @@ def app(exercise, layout):
     return exercise.make_app(static_path=layout / "assets", downloads_path=layout / "downloads")
 
 
-@pytest.fixture
-def get(http_client, base_url):
-    def fetch(path, headers=None):
-        return http_client.fetch(base_url + path, headers=headers, raise_error=False,
-                                 follow_redirects=False)
-    return fetch
-
-
 def said(response):
     return f"{response.code} {response.body.decode(errors='replace').strip()[:120]!r}"
 
 
-async def img_src(get):
-    response = await get("/")
+async def img_src(fetch):
+    response = await fetch("/")
     assert response.code == 200, f"GET / should show the page, got {said(response)}"
     return re.search(r'<img src="([^"]+)"', response.body.decode())[1]
 
 
 @pytest.mark.gen_test
-async def test_step1_downloads_route_serves_its_folder(get, layout):
+async def test_step1_downloads_route_serves_its_folder(fetch, layout):
     readme = (layout / "downloads" / "readme.txt").read_bytes()
-    response = await get("/downloads/readme.txt")
+    response = await fetch("/downloads/readme.txt")
     assert response.code == 200 and response.body == readme, (
         f"GET /downloads/readme.txt should send the file, got {said(response)}: add "
         "(r'/downloads/(.*)', DownloadHandler, {'path': settings['downloads_path']}); the group "
-        "(.*) is the file name that get(path) needs")
-    response = await get("/downloads/a.png")
+        "(.*) is the file name that fetch(path) needs")
+    response = await fetch("/downloads/a.png")
     assert response.code == 404, (
         f"GET /downloads/a.png should be 404 (a.png is in static_path, not in downloads_path), "
         f"got {said(response)}: the route's {{'path': ...}} must be settings['downloads_path']")
     for path in ("/downloads/../secret.txt", "/downloads/%2e%2e/assets/a.png"):
-        response = await get(path)
+        response = await fetch(path)
         assert response.code == 403 and SECRET not in response.body, (
             f"GET {path} should be refused with 403, got {said(response)}: serve the folder with "
             "a StaticFileHandler (such as DownloadHandler), which refuses paths that leave it")
@@ -82,9 +74,9 @@ async def test_step1_downloads_route_serves_its_folder(get, layout):
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("query", ["", "?v=1"], ids=["plain", "with ?v="])
-async def test_step2_downloads_are_attachments_revalidated_every_time(get, query):
+async def test_step2_downloads_are_attachments_revalidated_every_time(fetch, query):
     path = "/downloads/readme.txt" + query
-    response = await get(path)
+    response = await fetch(path)
     assert response.code == 200, f"GET {path} should answer 200, got {said(response)} (step 1)"
     headers = response.headers
     assert headers.get("Content-Disposition") == "attachment", (
@@ -96,7 +88,7 @@ async def test_step2_downloads_are_attachments_revalidated_every_time(get, query
     assert "Expires" not in headers, (
         f"GET {path} should have no Expires header, got {headers.get('Expires')!r}: "
         "get_cache_time() gives ten years to any URL with ?v=; make it return 0 for downloads")
-    response = await get(path, headers={"If-None-Match": headers["Etag"]})
+    response = await fetch(path, headers={"If-None-Match": headers["Etag"]})
     assert response.code == 304, (
         f"GET {path} with If-None-Match: <its ETag> should be 304, got {said(response)}: "
         "no-cache means 'ask again', and the ETag makes the answer a cheap 304")
@@ -116,12 +108,12 @@ def test_step3_version_is_the_modification_time(exercise, layout):
 
 
 @pytest.mark.gen_test
-async def test_step4_static_url_and_etag_use_the_mtime(exercise, get, layout):
-    src = await img_src(get)
+async def test_step4_static_url_and_etag_use_the_mtime(exercise, fetch, layout):
+    src = await img_src(fetch)
     assert src == f"/static/a.png?v={MTIME}", (
         f"the page should show /static/a.png?v={MTIME}, got {src[:60]!r}: set "
         "static_handler_class=MtimeStaticHandler in make_app's settings (and do step 3)")
-    response = await get(src)
+    response = await fetch(src)
     assert response.headers.get("Etag") == f'"{MTIME}"', (
         f"GET {src} should have ETag \"{MTIME}\", got {response.headers.get('Etag')!r}: "
         "the /static/ route uses static_handler_class too")
@@ -131,7 +123,7 @@ async def test_step4_static_url_and_etag_use_the_mtime(exercise, get, layout):
         "MtimeStaticHandler")
     os.utime(layout / "assets" / "a.png", (LATER, LATER))
     exercise.MtimeStaticHandler.reset()  # what a restart does: forget the cached versions
-    src = await img_src(get)
+    src = await img_src(fetch)
     assert src == f"/static/a.png?v={LATER}", (
         f"after a.png's mtime became {LATER} (and a reset) the page should show "
         f"/static/a.png?v={LATER}, got {src[:60]!r}")

@@ -34,19 +34,6 @@ def app(tmp_path):
     return make_app(cookie_secret=SECRET, secret_dir=tmp_path)
 
 
-@pytest.fixture
-def fetch(http_client, base_url):
-    def fetch(path, cookie=None, host=None, **kwargs):
-        headers = {}
-        if cookie:
-            headers["Cookie"] = cookie
-        if host:
-            headers["Host"] = host
-        return http_client.fetch(base_url + path, headers=headers, raise_error=False,
-                                 follow_redirects=False, **kwargs)
-    return fetch
-
-
 def set_cookies(response) -> dict:
     """{name: (Morsel, the raw Set-Cookie header)} for every cookie the response sets."""
     found = {}

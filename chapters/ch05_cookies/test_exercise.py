@@ -19,15 +19,6 @@ def app(exercise):
     return exercise.make_app(cookie_secret=SECRET)
 
 
-@pytest.fixture
-def fetch(http_client, base_url):
-    def fetch(path, cookie=None, **kwargs):
-        headers = {"Cookie": cookie} if cookie else None
-        return http_client.fetch(base_url + path, headers=headers, raise_error=False,
-                                 follow_redirects=False, **kwargs)
-    return fetch
-
-
 def said(response):
     return f"{response.code} {response.body.decode(errors='replace').strip()[:200]!r}"
 

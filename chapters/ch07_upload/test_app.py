@@ -55,15 +55,6 @@ def app(www, upload_dir):
 
 
 @pytest.fixture
-def fetch(http_client, base_url):
-    def fetch(path, **kwargs):
-        kwargs.setdefault("raise_error", False)
-        kwargs.setdefault("follow_redirects", False)
-        return http_client.fetch(base_url + path, **kwargs)
-    return fetch
-
-
-@pytest.fixture
 def post_files(fetch):
     """POST files as one multipart/form-data field (fff), like <input type=file multiple>."""
     def post(files, path="/api/upload", **kwargs):
