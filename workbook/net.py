@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 import tornado.httpserver
@@ -20,11 +20,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app: tornado.web.Application) -> Iterator[str]:
+def live_server(app: tornado.web.Application,
+                on_stop: Callable[[], Awaitable] | None = None) -> Iterator[str]:
     """Serve app from a thread of its own and yield its base URL.
 
     For clients that block the calling thread, such as Playwright's sync API driving Chromium:
-    the app keeps answering on its own event loop meanwhile.
+    the app keeps answering on its own event loop meanwhile. on_stop, if given, is awaited on
+    that loop before it closes (to close the app's connection pools there, say).
     """
     started = threading.Event()
     state: dict = {}
@@ -36,6 +38,8 @@ def live_server(app: tornado.web.Application) -> Iterator[str]:
         state.update(port=port, loop=asyncio.get_running_loop(), stop=asyncio.Event())
         started.set()
         await state["stop"].wait()
+        if on_stop is not None:
+            await on_stop()
         server.stop()
         await server.close_all_connections()
 
