@@ -105,3 +105,15 @@ def test_notebook_is_executed_and_clean(chapter):
             assert output.get("name") != "stderr", f"stderr in: {''.join(cell['source'])}"
         assert "asyncio.run(" not in "".join(cell["source"]), (
             "a notebook's kernel already runs the loop: await instead")
+
+
+def test_security_checklist_names_tests_that_exist():
+    """Every `file::test` SECURITY.md cites is a test function in that file."""
+    text = (ROOT / "SECURITY.md").read_text()
+    cited = re.findall(r"`([\w/]+\.py)::(?:(\w+)::)?(\w+)(?:\[[^`]*\])?`", text)
+    assert len(cited) > 30
+    for path, klass, name in cited:
+        source = (ROOT / path).read_text()
+        assert re.search(rf"^\s*(async )?def {name}\(", source, re.M), f"{path}::{name}"
+        if klass:
+            assert re.search(rf"^class {klass}\b", source, re.M), f"{path}::{klass}"

@@ -11,7 +11,7 @@ import tornado.web
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 CHAPTER = manifest.for_path(__file__)
 TEMPLATE_PATH = manifest.ROOT / "tpl" / CHAPTER.slug  # the notes: "template_path": "tpl"
@@ -114,6 +114,7 @@ def make_app(**settings) -> tornado.web.Application:
     # compiled_template_cache, template_whitespace, debug.
     settings.setdefault("template_path", str(TEMPLATE_PATH))
     settings.setdefault("static_path", str(STATIC_PATH))
+    settings.setdefault("static_handler_class", StaticHandler)  # a 400, not a 500, for a NUL
     return tornado.web.Application(
         [
             (r"/", IndexHandler),

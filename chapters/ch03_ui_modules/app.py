@@ -10,7 +10,7 @@ import tornado.web
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 # Step1.定义: the notes' two files, modules of this package. (The notes' `import uimodules as md`
 # was a Python 2 implicit relative import; inside a package, Python 3 says it explicitly.)
@@ -77,6 +77,7 @@ def make_app(**settings) -> tornado.web.Application:
         # served from static/ch03_ui_modules/c1.js as /static/c1.js?v=<hash of its content>.
         # One folder per chapter keeps each chapter's files apart under static/.
         static_path=manifest.ROOT / "static" / CHAPTER.slug,
+        static_handler_class=StaticHandler,  # chapter 04: a 400, not a 500, for a NUL in the path
         default_handler_class=NotFoundHandler,
         **settings,
     )

@@ -14,7 +14,7 @@ import tornado.web
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 CHAPTER = manifest.for_path(__file__)
 STATIC = manifest.ROOT / "static" / CHAPTER.slug
@@ -22,22 +22,9 @@ ASSETS = STATIC / "assets"  # the notes: 'static_path': 'static'
 FILES = STATIC / "files"
 
 
-# --- c. 静态文件缓存: the handler that serves /static/... --------------------------------------------
-class StaticHandler(BaseHandler, tornado.web.StaticFileHandler):
-    """Tornado's StaticFileHandler, with two changes:
-
-    - BaseHandler's errors: "403 Forbidden: ../secret.txt is not in root static directory" in
-      plain text, instead of Tornado's bare HTML page.
-    - A NUL byte in the path is a 400. Tornado 6.6.1 passes "/static/a.png%00" on to os.stat(),
-      which raises ValueError (not OSError), and the client gets a 500 and the log a traceback.
-    Everything else (versions, caching headers, 304s, ranges, refusing ../) is Tornado's own.
-    """
-
-    def parse_url_path(self, url_path: str) -> str:
-        # The first thing get() does with the path from the URL (already percent-decoded).
-        if "\x00" in url_path:
-            raise tornado.web.HTTPError(400, "a file path cannot contain a NUL byte")
-        return super().parse_url_path(url_path)
+# --- c. 静态文件缓存: the handler that serves /static/... is workbook.web.StaticHandler, Tornado's
+# StaticFileHandler with plain-text errors and a 400 (not a 500) for a NUL byte in the path.
+# Every chapter that serves files uses it; this is the chapter that explains it.
 
 
 # --- b. son.html: <img src="{{ static_url("a.png") }}" /> -----------------------------------------

@@ -19,7 +19,7 @@ from tornado.web import HTTPError
 from chapters.ch05_cookies import anatomy
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 CHAPTER = manifest.for_path(__file__)
 TEMPLATE_PATH = manifest.ROOT / "tpl" / CHAPTER.slug  # the notes: 'template_path': 'tpl'
@@ -236,6 +236,7 @@ def make_app(**settings) -> tornado.web.Application:
         ROUTES,
         template_path=TEMPLATE_PATH,
         static_path=STATIC_PATH,
+        static_handler_class=StaticHandler,  # chapter 04: a 400, not a 500, for a NUL in the path
         default_handler_class=NotFoundHandler,
         **settings,
     )

@@ -21,7 +21,7 @@ from tornado.web import HTTPError
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 CHAPTER = manifest.for_path(__file__)
 
@@ -318,6 +318,7 @@ def make_app(**settings) -> tornado.web.Application:
         ],
         template_path=manifest.ROOT / "tpl" / CHAPTER.slug,
         static_path=manifest.ROOT / "static" / CHAPTER.slug,  # static_url("upload.js")
+        static_handler_class=StaticHandler,  # chapter 04: a 400, not a 500, for a NUL in the path
         # A state-changing request from another site's page is refused (403): Tornado 6.6 checks
         # the browser's Sec-Fetch-Site/Origin headers. Chapter 06 is about CSRF.
         cross_origin_protection=True,
