@@ -60,13 +60,13 @@ def forked_tornado(port: int, processes: int) -> None:
 
 
 def rows() -> list[Row]:
-    with server("chapters.ch01_routing.app", path="/index") as base:
-        answer = tornado_response(base)
-        one = wrk(base + "/index")
-    with server("bench.hello", "forked", "--processes=2", path="/index") as base:
-        two = wrk(base + "/index")
-    with server("bench.hello", "raw", f"--answer={answer.hex()}", path="/index") as base:
-        ceiling = wrk(base + "/index")
+    with server("chapters.ch01_routing.app", path="/index") as app:
+        answer = tornado_response(app.url)
+        one = wrk(app.url + "/index")
+    with server("bench.hello", "forked", "--processes=2", path="/index") as app:
+        two = wrk(app.url + "/index")
+    with server("bench.hello", "raw", f"--answer={answer.hex()}", path="/index") as app:
+        ceiling = wrk(app.url + "/index")
     ratio = one / ceiling
     return [
         Row("hello world, raw asyncio ceiling (1 process)", f"{ceiling:,.0f} req/s"),
