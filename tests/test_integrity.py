@@ -117,3 +117,17 @@ def test_security_checklist_names_tests_that_exist():
         assert re.search(rf"^\s*(async )?def {name}\(", source, re.M), f"{path}::{name}"
         if klass:
             assert re.search(rf"^class {klass}\b", source, re.M), f"{path}::{klass}"
+
+
+DOCUMENTS = [ROOT / "README.md", ROOT / "SECURITY.md",
+             *sorted((ROOT / "chapters").glob("ch*/README.md"))]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_lead_to_files(document):
+    """Every [text](relative/path) in the README, SECURITY.md and the lessons exists."""
+    links = re.findall(r"\]\(([^)\s]+)\)", document.read_text())
+    broken = [link for link in links
+              if not re.match(r"[a-z]+:|#", link)
+              and not (document.parent / link.split("#")[0]).exists()]
+    assert not broken, f"{document.relative_to(ROOT)} links to missing files: {broken}"
