@@ -2,7 +2,9 @@
 import asyncio
 
 import pytest
+import tornado.httpserver
 import tornado.ioloop
+import tornado.testing
 
 from workbook import exercise as _exercise
 from workbook import manifest
@@ -39,6 +41,29 @@ def fetch(http_client, base_url):
         kwargs.setdefault("follow_redirects", False)
         return http_client.fetch(base_url + path, headers=headers, **kwargs)
     return fetch
+
+
+@pytest.fixture
+def serve(io_loop):
+    """serve(app, close=None) -> its base URL: another app (a naive variant, other settings)
+    served next to the test's own, on the test's IOLoop. Afterwards its server stops and the app
+    is closed: close(app) if given, else `await app.close()` if the app has one."""
+    started = []
+
+    def start(app, close=None):
+        sock, port = tornado.testing.bind_unused_port()
+        server = tornado.httpserver.HTTPServer(app)
+        server.add_sockets([sock])
+        started.append((server, app, close))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, app, close in started:
+        server.stop()
+        if close is not None:
+            close(app)
+        elif hasattr(app, "close"):
+            io_loop.run_sync(app.close)
 
 
 @pytest.fixture

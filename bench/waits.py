@@ -21,7 +21,7 @@ def rows() -> list[Row]:
     return [
         Row(f"{N} concurrent requests awaiting asyncio.sleep(1)", f"{waits:.2f} s",
             "≤ 1.2 s (ideal 1 s)", waits <= 1.2, f"{waits / 1:.2f}× the ideal"),
-        Row(f"the same with time.sleep(1) in the handler (measured 5 × 0.2 s)",
+        Row("the same with time.sleep(1) in the handler (measured 5 × 0.2 s)",
             f"{blocking:.2f} s for 5 × 0.2 s", "",
             None, f"serialised: {N} × 1 s would take ≈ {N * per_blocking:.0f} s"),
         Row(f"{N} requests, time.sleep(0.25) in run_in_executor", f"{executor:.2f} s", "", None,

@@ -16,7 +16,6 @@ from tornado.simple_httpclient import (HTTPStreamClosedError, HTTPTimeoutError,
 
 from chapters.ch10_httpclient import upstream
 from chapters.ch10_httpclient.app import make_app
-from workbook.net import free_port
 
 
 @pytest.fixture
@@ -47,20 +46,6 @@ def fetch(http_client, base_url, app):
         kwargs.setdefault("request_timeout", 30)
         return http_client.fetch(base_url + path, **kwargs)
     return fetch
-
-
-@pytest.fixture
-def serve(io_loop):
-    """serve(app) -> its base URL: for tests that need an app set up differently."""
-    servers = []
-
-    def serve(app):
-        port = free_port()
-        servers.append(app.listen(port, "127.0.0.1"))
-        return f"http://127.0.0.1:{port}"
-    yield serve
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture

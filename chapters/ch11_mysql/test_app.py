@@ -15,8 +15,6 @@ from urllib.parse import urlencode
 import psutil
 import pymysql
 import pytest
-import tornado.httpserver
-import tornado.testing
 import tornado_mysql
 from tornado import gen
 from tornado_mysql import pools
@@ -33,24 +31,6 @@ def app(mysql_url, io_loop):
     app = make_app(mysql_url=mysql_url, cookie_secret="test-secret")
     yield app
     io_loop.run_sync(app.close)
-
-
-@pytest.fixture
-def serve(io_loop):
-    """Serve another app (the naive variant, other settings) next to the fixture's: its URL."""
-    started = []
-
-    def start(app):
-        sock, port = tornado.testing.bind_unused_port()
-        server = tornado.httpserver.HTTPServer(app)
-        server.add_sockets([sock])
-        started.append((server, app))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, app in started:
-        server.stop()
-        io_loop.run_sync(app.close) if hasattr(app, "close") else naive.close(app)
 
 
 @pytest.fixture
@@ -221,7 +201,7 @@ ATTACK_IDS = ["comment out the password check", "OR 1=1"]
 @pytest.mark.parametrize("username, password", ATTACKS, ids=ATTACK_IDS)
 async def test_sql_injection_logs_in_to_the_naive_variant(serve, post, mysql_url,
                                                           username, password):
-    base = serve(naive.make_app(mysql_url))
+    base = serve(naive.make_app(mysql_url), close=naive.close)
     await post("/register", base=base, username="topaz", password="s3cret-Pa55")
     response = await post("/login", base=base, username=username, password=password)
     assert response.code == 200
@@ -244,7 +224,7 @@ async def test_a_quote_in_a_name_is_data_to_the_app_and_sql_to_the_naive_variant
     assert response.code == 302
     assert (await post("/login", username="O'Brien", password="irish stew")).code == 302
     assert sql(mysql_url, "SELECT name FROM users") == (("O'Brien",),)
-    base = serve(naive.make_app(mysql_url))
+    base = serve(naive.make_app(mysql_url), close=naive.close)
     response = await post("/register", base=base, username="O'Brien", password="irish stew")
     assert response.code == 500  # ... VALUES ('O'Brien', ...): a syntax error
 

@@ -43,25 +43,6 @@ def app(stores, io_loop):
     io_loop.run_sync(app.close)
 
 
-@pytest.fixture
-def serve(io_loop):
-    """Serve another app next to the fixture's (other settings, the naive one): its URL."""
-    started = []
-
-    def start(app):
-        sock, port = tornado.testing.bind_unused_port()
-        server = tornado.httpserver.HTTPServer(app)
-        server.add_sockets([sock])
-        started.append((server, app))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, app in started:
-        server.stop()
-        if hasattr(app, "close"):
-            io_loop.run_sync(app.close)
-
-
 class Browser:
     """Keeps the cookies it is sent and sends them back, as a browser does for one site."""
 
