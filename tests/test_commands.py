@@ -22,7 +22,7 @@ def start(*args):
 
 def stop(process):
     process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-    process.wait(timeout=10)
+    process.wait(timeout=30)
     return process.returncode, process.stdout.read(), process.stderr.read()
 
 
@@ -42,6 +42,25 @@ def test_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(command):
     assert code == 0, err
     assert "Traceback" not in err
     assert f"http://127.0.0.1:{port}/login" in out and "Stopped." in out
+
+
+@pytest.mark.parametrize("chapter", manifest.ready(), ids=lambda c: f"make chapter-{c.nn}")
+def test_every_chapter_serves_its_pages_and_stops_cleanly(chapter):
+    """`make chapter-NN` for every chapter: with no setup (chapters 11 and 12 start private
+    servers), every page it lists answers 200, and Ctrl-C stops it (and its servers) cleanly."""
+    port = free_port()
+    process, first = start("-m", "workbook", "serve", chapter.nn, f"--port={port}")
+    try:
+        assert first.startswith(f"Serving on http://127.0.0.1:{port}/"), (
+            first + process.stderr.read() if process.poll() is not None else first)
+        for path in chapter.paths:
+            url = f"http://127.0.0.1:{port}{path}"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200, url
+    finally:
+        code, out, err = stop(process)
+    assert code == 0, err
+    assert "Traceback" not in err and "Stopped." in out
 
 
 def test_a_busy_port_is_a_clear_error():
