@@ -1,6 +1,5 @@
 """The commands the README promises, run as a learner runs them (in a subprocess)."""
 import os
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -9,36 +8,24 @@ import pytest
 
 from workbook import manifest
 from workbook.net import free_port
+from workbook.testing import start_app, stop_app
 
 ROOT = manifest.ROOT
 
 
-def start(*args):
-    process = subprocess.Popen([sys.executable, *args], cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = process.stdout.readline()
-    return process, first
-
-
-def stop(process):
-    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-    process.wait(timeout=30)
-    return process.returncode, process.stdout.read(), process.stderr.read()
-
-
 @pytest.mark.parametrize("command", [
-    ["-m", "chapters.ch01_routing.app"],
-    ["-m", "workbook", "serve", "01"],  # what `make chapter-01` runs
+    ["chapters.ch01_routing.app"],
+    ["workbook", "serve", "01"],  # what `make chapter-01` runs
 ], ids=["python -m app", "make chapter-01"])
 def test_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(command):
     port = free_port()
-    process, first = start(*command, f"--port={port}")
+    process = start_app(*command, port=port)
     try:
-        assert first.strip() == f"Serving on http://127.0.0.1:{port}/  (Ctrl-C to stop)"
+        assert process.first_line == f"Serving on http://127.0.0.1:{port}/  (Ctrl-C to stop)\n"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/index", timeout=5) as response:
             assert response.read() == b"Hello, world"
     finally:
-        code, out, err = stop(process)
+        code, out, err = stop_app(process)
     assert code == 0, err
     assert "Traceback" not in err
     assert f"http://127.0.0.1:{port}/login" in out and "Stopped." in out
@@ -49,29 +36,27 @@ def test_every_chapter_serves_its_pages_and_stops_cleanly(chapter):
     """`make chapter-NN` for every chapter: with no setup (chapters 11 and 12 start private
     servers), every page it lists answers 200, and Ctrl-C stops it (and its servers) cleanly."""
     port = free_port()
-    process, first = start("-m", "workbook", "serve", chapter.nn, f"--port={port}")
+    process = start_app("workbook", "serve", chapter.nn, port=port)
     try:
-        assert first.startswith(f"Serving on http://127.0.0.1:{port}/"), (
-            first + process.stderr.read() if process.poll() is not None else first)
         for path in chapter.paths:
             url = f"http://127.0.0.1:{port}{path}"
             with urllib.request.urlopen(url, timeout=10) as response:
                 assert response.status == 200, url
     finally:
-        code, out, err = stop(process)
+        code, out, err = stop_app(process)
     assert code == 0, err
     assert "Traceback" not in err and "Stopped." in out
 
 
 def test_a_busy_port_is_a_clear_error():
     port = free_port()
-    process, _ = start("-m", "chapters.ch01_routing.app", f"--port={port}")
+    process = start_app("chapters.ch01_routing.app", port=port)
     try:
         second = subprocess.run([sys.executable, "-m", "chapters.ch01_routing.app",
                                  f"--port={port}"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10)
     finally:
-        stop(process)
+        stop_app(process)
     assert second.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in second.stderr and "PORT=" in second.stderr
     assert "Traceback" not in second.stderr

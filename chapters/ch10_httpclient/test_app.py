@@ -16,6 +16,7 @@ from tornado.simple_httpclient import (HTTPStreamClosedError, HTTPTimeoutError,
 
 from chapters.ch10_httpclient import upstream
 from chapters.ch10_httpclient.app import make_app
+from workbook.net import free_port
 
 
 @pytest.fixture
@@ -59,10 +60,7 @@ def client(io_loop):
 @pytest.fixture
 def dead_url():
     """A port nobody listens on: connecting is refused at once."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture

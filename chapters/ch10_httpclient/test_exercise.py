@@ -3,12 +3,12 @@
 chapter's upstream.py, started on a free port of 127.0.0.1."""
 import asyncio
 import json
-import socket
 
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
 from chapters.ch10_httpclient import upstream
+from workbook.net import free_port
 
 
 @pytest.fixture
@@ -106,10 +106,8 @@ async def test_step3_fetch_all_of_no_urls_is_an_empty_list(exercise, client):
 # --- Step 4 ------------------------------------------------------------------------------------
 @pytest.fixture
 def dead_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    """A port nobody listens on: connecting is refused at once."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.mark.gen_test(timeout=20)

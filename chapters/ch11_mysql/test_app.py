@@ -6,8 +6,6 @@ import hashlib
 import json
 import os
 import signal
-import subprocess
-import sys
 import urllib.request
 from datetime import datetime
 from urllib.parse import urlencode
@@ -22,8 +20,9 @@ from tornado_mysql import pools
 from chapters.ch11_mysql import aio, naive, notes_style
 from chapters.ch11_mysql.app import (close_idle, connect_kwargs, get_user, get_user_by_conn_pool,
                                      make_app, make_pool)
-from workbook import manifest, services
+from workbook import services
 from workbook.net import free_port
+from workbook.testing import start_app, stop_app
 
 
 @pytest.fixture
@@ -482,21 +481,6 @@ async def test_the_stock_pool_never_recovers_from_a_restart(new_pool, own_mariad
 
 
 # --- The embedded default, and MYSQL_URL, as `make chapter-11` runs them ---------------------
-def start_app(env, port):
-    process = subprocess.Popen([sys.executable, "-m", "chapters.ch11_mysql.app", f"--port={port}"],
-                               cwd=manifest.ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = process.stdout.readline()
-    assert first.startswith(f"Serving on http://127.0.0.1:{port}/"), (first, process.stderr.read())
-    return process
-
-
-def stop_app(process, sig=signal.SIGINT):
-    process.send_signal(sig)  # SIGINT is what Ctrl-C sends
-    process.wait(timeout=30)
-    return process.returncode, process.stdout.read(), process.stderr.read()
-
-
 def fetch_json(port, path):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
         return json.loads(response.read())
@@ -506,7 +490,7 @@ def fetch_json(port, path):
 def test_without_mysql_url_the_app_runs_a_private_mariadb_and_removes_it_on_exit(sig):
     env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"}
     port = free_port()
-    process = start_app(env, port)
+    process = start_app("chapters.ch11_mysql.app", port=port, env=env)
     try:
         [mariadbd] = psutil.Process(process.pid).children(recursive=True)
         datadir = next(a.split("=", 1)[1] for a in mariadbd.cmdline() if a.startswith("--datadir="))
@@ -521,7 +505,8 @@ def test_without_mysql_url_the_app_runs_a_private_mariadb_and_removes_it_on_exit
 
 def test_with_mysql_url_the_app_uses_that_server(mysql_url):
     port = free_port()
-    process = start_app({**os.environ, "MYSQL_URL": mysql_url}, port)
+    process = start_app("chapters.ch11_mysql.app", port=port,
+                        env={**os.environ, "MYSQL_URL": mysql_url})
     try:
         assert psutil.Process(process.pid).children() == [], "MYSQL_URL set: nothing to start"
         assert fetch_json(port, "/sleep?seconds=0")["connection"] > 0
@@ -533,7 +518,7 @@ def test_with_mysql_url_the_app_uses_that_server(mysql_url):
 
 def test_an_app_killed_outright_takes_its_server_with_it():
     env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"}
-    process = start_app(env, free_port())
+    process = start_app("chapters.ch11_mysql.app", port=free_port(), env=env)
     [mariadbd] = psutil.Process(process.pid).children(recursive=True)
     datadir = next(a.split("=", 1)[1] for a in mariadbd.cmdline() if a.startswith("--datadir="))
     process.kill()  # SIGKILL: no clean-up code runs in the app

@@ -6,8 +6,6 @@ import os
 import pickle
 import re
 import signal
-import subprocess
-import sys
 import urllib.request
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -25,8 +23,9 @@ from chapters.ch12_session import naive
 from chapters.ch12_session.app import BaseHandler, make_app
 from chapters.ch12_session.session import (SESSION_ID, CacheSession, Foo, HashRing, ModuloRouter,
                                            SessionFactory, create_session_id, moved)
-from workbook import manifest, services
+from workbook import services
 from workbook.net import free_port
+from workbook.testing import start_app, stop_app
 
 KINDS = ["cache", "memcached", "redis", "ring"]
 
@@ -501,21 +500,6 @@ async def test_a_dead_ring_server_fails_only_its_own_sessions(serve, http_client
 
 
 # --- The embedded default, and REDIS_URL & co., as `make chapter-12` runs them ----------------
-def start_app(env, port):
-    process = subprocess.Popen([sys.executable, "-m", "chapters.ch12_session.app",
-                                f"--port={port}"], cwd=manifest.ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = process.stdout.readline()
-    assert first.startswith(f"Serving on http://127.0.0.1:{port}/"), (first, process.stderr.read())
-    return process
-
-
-def stop_app(process, sig=signal.SIGINT):
-    process.send_signal(sig)  # SIGINT is what Ctrl-C sends
-    process.wait(timeout=20)
-    return process.returncode, process.stdout.read(), process.stderr.read()
-
-
 def visit(port, path, cookie=None):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
                                      headers={"Cookie": cookie} if cookie else {})
@@ -530,7 +514,7 @@ def test_without_urls_the_app_runs_private_stores_and_removes_them_on_exit(sig):
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "MEMCACHED_URL", "REDIS_RING_URLS")}
     port = free_port()
-    process = start_app(env, port)
+    process = start_app("chapters.ch12_session.app", port=port, env=env)
     try:
         children = psutil.Process(process.pid).children(recursive=True)
         # Each server writes its log (stdout) into its data directory.
@@ -541,7 +525,7 @@ def test_without_urls_the_app_runs_private_stores_and_removes_them_on_exit(sig):
         for kind in KINDS:
             assert visit(port, f"/{kind}/")[0] == 1
     finally:
-        code, out, err = stop_app(process, sig)
+        code, out, err = stop_app(process, sig, timeout=20)
     assert code == 0 and "Traceback" not in err, err
     assert "Stopped." in out
     assert not [c for c in children if c.is_running()], "a store outlived the app"
@@ -553,7 +537,7 @@ def test_two_app_processes_share_redis_sessions_but_not_the_cache(redis_url, mem
     env = {**os.environ, "REDIS_URL": redis_url, "MEMCACHED_URL": memcached_url,
            "REDIS_RING_URLS": ",".join(redis_ring_urls.values())}
     ports = [free_port(), free_port()]
-    processes = [start_app(env, port) for port in ports]
+    processes = [start_app("chapters.ch12_session.app", port=port, env=env) for port in ports]
     try:
         assert not psutil.Process(processes[0].pid).children(), "REDIS_URL & co. start nothing"
         for kind, shared in [("redis", True), ("memcached", True), ("ring", True),
@@ -563,4 +547,4 @@ def test_two_app_processes_share_redis_sessions_but_not_the_cache(redis_url, mem
             assert count == (2 if shared else 1), kind
     finally:
         for process in processes:
-            stop_app(process)
+            stop_app(process, timeout=20)
