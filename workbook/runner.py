@@ -39,11 +39,20 @@ async def serve(
     paths: Iterable[str] = ("/",),
     address: str = "127.0.0.1",
 ) -> None:
-    """Listen on address:port, print where to look, and run until SIGINT/SIGTERM.
+    """Listen on address:port, print where to look, and run until SIGINT/SIGTERM; then stop
+    listening, close the connections and `await app.close()` if the app has one.
 
     Only loopback by default: the notes' application.listen(8887) listens on every interface,
     which puts a learning app on the network.
     """
+    try:
+        await _serve(app, port, paths, address)
+    finally:
+        if hasattr(app, "close"):  # an Application subclass that holds pools or stores
+            await app.close()
+
+
+async def _serve(app, port, paths, address) -> None:
     try:
         server = app.listen(port, address)
     except OSError as e:

@@ -6,6 +6,8 @@ whatever the `debug` setting.
 """
 from __future__ import annotations
 
+import math
+
 import tornado.web
 
 
@@ -45,3 +47,21 @@ class StaticHandler(BaseHandler, tornado.web.StaticFileHandler):
         if "\x00" in url_path:
             raise tornado.web.HTTPError(400, "a file path cannot contain a NUL byte")
         return super().parse_url_path(url_path)
+
+
+def number_argument(handler: tornado.web.RequestHandler, name: str, default: float, *,
+                    low: float, high: float, kind: type = int) -> float:
+    """A query or form argument read as a number between low and high (inclusive), default when
+    absent; anything else is a 400 that names the argument, the bounds and what came."""
+    raw = handler.get_argument(name, None)
+    if raw is None:
+        return default
+    what = "a whole number" if kind is int else "a number"
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise tornado.web.HTTPError(400, "%s must be %s, not %r", name, what, raw) from None
+    if not (math.isfinite(value) and low <= value <= high):
+        raise tornado.web.HTTPError(400, "%s must be between %s and %s, not %r",
+                                    name, low, high, raw)
+    return value

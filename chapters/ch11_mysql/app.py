@@ -475,10 +475,7 @@ async def main(argv=None):
         except (*DB_DOWN, OSError, asyncio.TimeoutError) as e:
             services.say(f"cannot create the schema yet ({e}); pages that need MySQL answer "
                           "503 until it answers")
-        try:
-            await serve(app, port, paths=CHAPTER.paths)
-        finally:
-            await app.close()
+        await serve(app, port, paths=CHAPTER.paths)  # closes the app when it stops
 
 
 if __name__ == "__main__":

@@ -171,10 +171,7 @@ async def main(argv=None):
             raise SystemExit(f"chapter 12 needs its stores: {e}") from None
         app = make_app(redis_url=redis_url, memcached_url=memcached_url,
                        ring_urls=dict(zip(RING_NAMES, ring_urls)))
-        try:
-            await serve(app, port, paths=CHAPTER.paths)
-        finally:
-            await app.close()
+        await serve(app, port, paths=CHAPTER.paths)  # closes the app when it stops
 
 
 if __name__ == "__main__":
