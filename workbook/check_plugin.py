@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
-STEP_TIMEOUT = float(os.environ.get("WORKBOOK_STEP_TIMEOUT", "20"))
-HUNG_ADVICE = ("something in it waits or loops for ever: an await that never returns, a "
-               "transaction never committed, a loop whose condition never changes")
+STEP_TIMEOUT = float(os.environ.get("WORKBOOK_STEP_TIMEOUT", "15"))
+AFTER_A_HANG = 5.0  # the clean-up after a step that hung gets less: it often hangs on the same
+HUNG_ADVICE = ("Something in it waits or loops for ever: an await that never returns, a "
+               "transaction never committed, a loop whose condition never changes.")
 
 _counts = {"passed": 0, "failed": 0, "not run": 0}
 _seen: set[str] = set()  # a broken exercise file fails every test the same way: say it once
@@ -110,7 +111,7 @@ _errors = _ErrorLog()
 
 
 def _on_alarm(signum, frame):
-    raise StepHung(f"did not finish within {STEP_TIMEOUT:g} s")
+    raise StepHung(f"this step did not finish within {STEP_TIMEOUT:g} s and was stopped")
 
 
 def _watch_phase(item: pytest.Item, when: str):
@@ -124,7 +125,8 @@ def _watch_phase(item: pytest.Item, when: str):
         Path(step_file).write_text(f"{step_name(item.nodeid)} ({when})")
     _errors.records.clear()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, STEP_TIMEOUT)
+    hung = when == "teardown" and item.stash.get(_HUNG, False)
+    signal.setitimer(signal.ITIMER_REAL, min(STEP_TIMEOUT, AFTER_A_HANG) if hung else STEP_TIMEOUT)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -146,6 +148,7 @@ def _watch_phase(item: pytest.Item, when: str):
 
 
 _UNAWAITED = pytest.StashKey[list]()
+_HUNG = pytest.StashKey[bool]()
 _LOGGED = pytest.StashKey[list]()
 
 
@@ -176,16 +179,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         notes.append(f"{w.message} (at {_where(w.filename, w.lineno, root)}): calling an async "
                      "function without await only creates the coroutine; none of its code runs")
     exc = call.excinfo.value if call.excinfo else None
-    if isinstance(exc, StepHung):
+    for record in item.stash.get(_LOGGED, []):  # hung inside a handler: Tornado answered 500
+        if isinstance(record.exc_info[1], StepHung):
+            exc = record.exc_info[1]
+    if isinstance(exc, BaseExceptionGroup):  # several finalizers failed: one may have hung
+        exc = next((e for e in exc.exceptions if isinstance(e, StepHung)), exc)
+    if isinstance(exc, StepHung) and item.stash.get(_HUNG, False):
+        report.workbook_silent = True  # its clean-up hung too: once is enough to say so
+    elif isinstance(exc, StepHung):
+        item.stash[_HUNG] = True
         frame = _learner_frame(exc.__traceback__, dirs)
         at = f" (it was at {_where(*frame, root)})" if frame else ""
-        notes.append(f"{exc}{at}: {HUNG_ADVICE}")
+        notes.append(f"{exc}{at}.\n{HUNG_ADVICE}")
         _stopped[_slug(item.nodeid)] = "not run: an earlier step hung"
     elif exc is not None:
         raised = _raised_in_learners_code(exc, config, dirs)
         if raised:
             notes.append(raised)
-    if report.failed or notes:
+    if (report.failed or notes) and not isinstance(exc, StepHung):
         for record in item.stash.get(_LOGGED, []):
             frame = _learner_frame(record.exc_info[2], dirs)
             if frame:
@@ -196,6 +207,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if notes:
         report.outcome = "failed"
         report.workbook_notes = notes
+        report.workbook_only_notes = isinstance(exc, StepHung)  # the hang is the whole story
     if report.failed and os.environ.get("WORKBOOK_PROGRESS"):
         _stopped.setdefault(_slug(item.nodeid), "not run: an earlier step failed")
     return report
@@ -204,6 +216,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 # --- Reporting ------------------------------------------------------------------------------
 def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger().addHandler(_errors)
+    # Only the message of a failure is shown: Python's own formatting of its traceback is
+    # enough (pytest's re-parses source files, which an interrupted step can make fail).
+    config.option.tbstyle = "native"
 
 
 def _count(nodeid: str, outcome: str) -> None:
@@ -231,18 +246,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     if report.when != "call" and not report.failed:
         return
+    if getattr(report, "workbook_silent", False):
+        return
     if report.passed:
         _count(report.nodeid, "passed")
         _say(f"  ✓ {name}")
         return
-    if report.when != "call":
-        name = f"{name} ({report.when})"
+    if report.when == "teardown":
+        name = f"{name} (cleaning up after it)"
     _count(report.nodeid, "failed")
     notes = getattr(report, "workbook_notes", [])
     crash = getattr(report.longrepr, "reprcrash", None)
     message = crash.message if crash else str(report.longrepr or "")
     message = message.removeprefix("AssertionError: ").removeprefix("Failed: ")
-    if crash is None or "StepHung" in message:
+    if crash is None or "StepHung" in message or getattr(report, "workbook_only_notes", False):
         message = ""
     parts = [*notes, message] if message and notes else notes or [message]
     text = "\n".join(p for p in parts if p)
