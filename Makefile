@@ -33,6 +33,7 @@ help:
 	@echo "  make notebooks               re-run every notebook and store its outputs"
 	@echo "  make lock                    re-pin requirements*.txt from requirements*.in"
 	@echo "  make clean                   remove .venv and the apps' data (var/)"
+	@echo "  make help                    this list"
 
 # The targets above without their number print this help instead of "No rule to make target".
 NUMBERED := chapter try check watch hint diff reset

@@ -122,7 +122,8 @@ def _watch_phase(item: pytest.Item, when: str):
         pytest.skip(_stopped[slug])
     step_file = os.environ.get("WORKBOOK_STEP_FILE")
     if step_file:
-        Path(step_file).write_text(f"{step_name(item.nodeid)} ({when})")
+        phase = {"setup": " (preparing it)", "teardown": " (cleaning up after it)"}
+        Path(step_file).write_text(step_name(item.nodeid) + phase.get(when, ""))
     _errors.records.clear()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     hung = when == "teardown" and item.stash.get(_HUNG, False)

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -63,7 +64,23 @@ def which(program: str, package: str) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back (they are delivered when the block ends): starting a
+    server must not be cut between the fork and the moment we know its process."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _release_stop_signals() -> None:  # in the child: a server must not inherit the hold
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def _own_session_dying_with_parent() -> None:  # runs in the child, between fork and exec
+    _release_stop_signals()
     os.setsid()  # what mirakuru does: its own process group, so stop() can signal the group
     if sys.platform.startswith("linux"):
         # The kernel sends SIGTERM to the server when the thread that started it dies, even by
@@ -169,8 +186,9 @@ class Service:
         program = which(self.program, self.package)  # a clear error before anything is created
         if self.workdir is None:
             _sweep_leftovers()
-            self.workdir = Path(tempfile.mkdtemp(prefix=f"workbook-{self.kind}-{os.getpid()}-"))
-            _RUNNING.add(self)
+            with _stop_signals_held():  # never a directory made but not yet known
+                self.workdir = Path(tempfile.mkdtemp(prefix=f"workbook-{self.kind}-{os.getpid()}-"))
+                _RUNNING.add(self)
             self.initialize()
         self._log = open(self.log_path, "a")
         self._executor = _Executor(
@@ -178,7 +196,8 @@ class Service:
             sleep=0.02, stop_signal=self.stop_signal,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
         try:
-            self._executor.start()
+            with _stop_signals_held():
+                self._executor.start()
         except mirakuru.AlreadyRunning:
             self._executor = None
             raise ServiceError(f"{self.title}: something else already listens on "
@@ -226,7 +245,11 @@ class Service:
                 os.kill(self._executor.process.pid, signal.SIGCONT)  # a paused server can't stop
         self.stop()
         if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            for _ in range(50):  # a process that has just been killed may still finish a write
+                shutil.rmtree(self.workdir, ignore_errors=True)
+                if not self.workdir.exists():
+                    break
+                time.sleep(0.02)
             self.workdir = None
         _RUNNING.discard(self)
 
@@ -245,6 +268,21 @@ class Service:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _kill_group(process: subprocess.Popen, timeout: float = 5.0) -> None:
+    """SIGKILL a process started with start_new_session=True and everything it started, and
+    wait until they are all gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
 
 
 def _as_root() -> list[str]:
@@ -273,16 +311,18 @@ class MariaDB(Service):
                    "--skip-name-resolve", *self.SMALL, *_as_root()]
         # A session of its own: a Ctrl-C in the terminal interrupts us (and we stop it), not it
         # behind our back (which looked like a failed installation).
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, start_new_session=True)
+        process = None
         try:
+            with _stop_signals_held():  # a stop never comes between the fork and `process =`
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                                           stderr=subprocess.STDOUT, start_new_session=True,
+                                           preexec_fn=_release_stop_signals)
             output, _ = process.communicate()
         except BaseException:
             # The script's own children (mariadbd --bootstrap) too: they would go on writing
             # into the data directory after we remove it.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            if process is not None:
+                _kill_group(process)
             raise
         if process.returncode:
             raise ServiceError(f"mariadb-install-db failed:\n{output}")
