@@ -20,6 +20,8 @@ class Chapter:
     paths: tuple[str, ...] = ()
     ready: bool = False
     hints: tuple[str, ...] = field(default=())
+    # What the fuzz (tests/fuzz/apps.py) needs to know beyond the rest: optional, most have none
+    fuzz: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def nn(self) -> str:
