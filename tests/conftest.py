@@ -46,3 +46,9 @@ def legacy_data_dirs(data_dir: Path) -> dict:
     # function, and its call above, once no make_app reads secret_dir, var_dir or upload_dir.
     return {"secret_dir": data_dir / "secret", "var_dir": data_dir / "var",
             "upload_dir": data_dir / "uploads"}
+
+
+@pytest.fixture
+def known_services() -> set[str]:
+    """The services a manifest entry may name."""
+    return set(SERVICE_URLS)

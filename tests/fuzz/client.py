@@ -116,4 +116,3 @@ async def exchange(port: int, raw: bytes, timeout: float) -> Answer:
 def honest_get(path: str, host: str) -> bytes:
     return (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: workbook-fuzz\r\n"
             f"Connection: close\r\n\r\n").encode()
-

@@ -94,4 +94,3 @@ def local(location: str, host: str) -> bool:
     if not parts.scheme and not parts.netloc:
         return not seen.startswith("//")
     return parts.scheme in ("http", "https") and parts.netloc == host
-

@@ -133,7 +133,6 @@ ALPHABET = [chr(c) for c in range(0x80)] + list(
     "éÿ\x80\x85\xa0\xad☃𝕏ｆ中文\u0301\u200b\u202e\u2028\ufeff\uffff\U0001f600Ωß")
 
 
-
 def choice(options):
     return st.sampled_from(list(options))
 
@@ -151,94 +150,54 @@ class Requests:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.words = self.ctx.target.words or ["x"]
-        self.params = self.ctx.params or ["x"]
-        self.routes = self.ctx.routes or [Route(None, "/$", tornado.web.RequestHandler, "/")]
-        self.implemented = [list(r.methods or ("GET",)) for r in self.routes]
+        self.words = ctx.target.words or ["x"]
+        self.params = ctx.params or ["x"]
+        routes = self.routes = ctx.routes or [Route(None, "/$", tornado.web.RequestHandler, "/")]
+        self.implemented = [list(r.methods or ("GET",)) for r in routes]
         self.all_methods = sorted({m for ms in self.implemented for m in ms})
         self.page_methods = []  # the methods of the route each known page belongs to
-        for page in self.ctx.paths:
-            i = next((i for i, r in enumerate(self.routes) if r.host is None and
+        for page in ctx.paths:
+            i = next((i for i, r in enumerate(routes) if r.host is None and
                       re.match(r.regex, page.split("?")[0])), None)
             self.page_methods.append(self.implemented[i] if i is not None else self.all_methods)
-        self.prefixes = sorted({r.prefix for r in self.routes})
-        self.file_fields = self.ctx.file_fields or self.params
-        self.host_patterns = sorted({r.host for r in self.routes if r.host})
-        self.signed_names = sorted(self.ctx.signed) or ["user"]
-        self.jar_names = sorted(self.ctx.jar)
+        self.prefixes = sorted({r.prefix for r in routes})
+        self.file_fields = ctx.file_fields or self.params
+        self.host_patterns = sorted({r.host for r in routes if r.host})
+        self.signed_names = sorted(ctx.signed) or ["user"]
+        self.jar_names = sorted(ctx.jar)
 
         self.text = st.text(alphabet=ALPHABET, max_size=10)
         self.short_text = st.text(alphabet=ALPHABET, max_size=6)
         self.percent = st.integers(0, 99)
         self.big = st.integers(0, 2**31)
         self.values = st.one_of(choice(HOSTILE_VALUES["markup"]),  # twice: the XSS probe
-                           *(choice(v) for v in HOSTILE_VALUES.values()), choice(self.words), self.text,
-                           st.integers(-2**70, 2**70).map(str))
+                                *(choice(v) for v in HOSTILE_VALUES.values()), choice(self.words),
+                                self.text, st.integers(-2**70, 2**70).map(str))
         self.pinned = {name: st.one_of(choice(cheap), choice(BAD_VALUES))  # slow arguments
-                       for name, cheap in self.ctx.target.values.items()}
-        self.names = st.one_of(choice(self.params), choice(self.params), choice(self.params), choice(self.words), self.short_text,
-                          choice(["_xsrf", "", "a[]", "a.b", "%"]))
+                       for name, cheap in ctx.target.values.items()}
+        params = self.params
+        self.names = st.one_of(choice(params), choice(params), choice(params), choice(self.words),
+                               self.short_text, choice(["_xsrf", "", "a[]", "a.b", "%"]))
         self.route_paths = [st.from_regex(r.regex, fullmatch=True, alphabet=alphabet_for(r.regex))
-                       for r in self.routes]
+                            for r in routes]
         self.host_names = [st.from_regex(p, fullmatch=True, alphabet=alphabet_for(p))
-                      for p in self.host_patterns]
+                           for p in self.host_patterns]
         self.header_names = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,15}", fullmatch=True,
-                                     alphabet=ALPHABET)
+                                          alphabet=ALPHABET)
         self.extra_headers = st.lists(choice(sorted(EXTRA_HEADERS)), max_size=3, unique=True)
         self.extra_values = {k: choice(v) for k, v in EXTRA_HEADERS.items()}
-        self.pair_counts, self.item_counts, self.file_counts = index(5), index(4), choice([0, 1, 1, 1, 2])
+        self.pair_counts, self.item_counts = index(5), index(4)
+        self.file_counts = choice([0, 1, 1, 1, 2])
         self.s = {name: choice(options) for name, options in {
-            "encoding": ["quote"] * 7 + ["raw", "latin-1", "double"],
-            "query encoding": ["utf-8"] * 7 + ["latin-1", "raw", "broken"],
-            "broken": [b"&%", b"&a=%zz", b"&a=%e4%b8", b"&&&", b"&==", b"&a=%ff", b"&%00=%00", b"&a",
-                       b"&a=1&a=2"],
-            "page": range(len(self.ctx.paths)), "route": range(len(self.routes)), "prefix": self.prefixes,
-            "lead": ["", "/", "./", "%2f", "//"], "dotdot": DOTDOT, "depth": range(1, 8),
-            "tail": TRAVERSAL_TARGETS, "hosts": HOSTS, "port": ["", f":{self.ctx.port}", ":1"],
+            **CHOICES,
+            "page": range(len(ctx.paths)), "route": range(len(routes)), "prefix": self.prefixes,
+            "port": ["", f":{ctx.port}", ":1"],
             "odd target": [b"*", b"", b"http://evil.example/", b"//", b"/" * 50,
-                           f"http://{self.ctx.host}/".encode(), b"?", b"%", b"/%00", b"/" + b"a" * 9000,
+                           f"http://{ctx.host}/".encode(), b"?", b"%", b"/%00", b"/" + b"a" * 9000,
                            b"\\", b"/\xff\xfe", b"../"],
             "signed": self.signed_names, "jar": self.jar_names or ["x"],
-            "forgery": ["replay", "truncated", "flipped", "wrong key", "wrong key", "other name",
-                        "expired", "future", "version 1", "huge length", "unknown key version",
-                        "quoted", "garbage"],
-            "flip": "0aZ|:=9f ", "forged value": [b"admin", b"topaz", b"root", b"\xff\xfe",
-                                                 b"<fuzz-xss>", b"' OR '1'='1"],
-            "wrong key": WRONG_KEYS, "other name": sorted(set(self.ctx.signed) | {"_xsrf", "user", "x"}),
-            "age": [2, 8, 32, 400, 20000],
-            "garbage signed": ["2|", "2|1:", "2|1:0|10:", "3|x", "|||", "=" * 3,
-                               "2|1:0|10:0|4:role|0:|" + "f" * 64],
-            "garbage cookie": [b'"', b"=", b";;", b"\x00", b"\xff\xfe", b"a=b=c", b'a="unterminated',
-                               b"$Version=1; a=1", b"a" * 5000, b"__Host-x=1", b"x=\\\""],
-            "separator": [b"; ", b"; ", b";", b" ; ", b";;", b","],
-            "xsrf": ["none", "both", "both", "cookie", "field", "header", "other"],
-            "charset": CHARSETS, "body encoding": ["utf-8", "utf-8", "utf-8", "latin-1", "utf-16"],
-            "form tail": [b"", b"", b"&%", b"&a=%zz", b"&=", b"\xff", b"&a=%e4"],
-            "form type": ["application/x-www-form-urlencoded", "APPLICATION/X-WWW-FORM-URLENCODED",
-                          "text/plain"],
-            "json": [None, None, b"{", b'{"a":', b"[" * 5000, b'{"a": NaN}', b"1e999999",
-                     b'"\\ud800"', b"\xff\xfe{}", b"null"],
-            "raw type": ["application/octet-stream", "text/html", "", "x/y", "multipart/form-data",
-                         "image/png"],
-            "oversize": [MB + 1, 2 * MB],
-            "boundary": ["fuzzboundary"] * 3 + ["----WebKitFormBoundary7MA4YWxkTrZu0gW", "x" * 70,
-                                                "a'()+_,-./:=?", "b" * 200, "q q"],
-            "filename": HOSTILE_FILENAMES, "file field": self.params + ["file"],
-            "form file field": self.file_fields, "file kind": FILE_KINDS,
-            "stem": ["a", "photo", "scan 1", "报告", "notes", "a.b", "x" * 250],
-            "disposition": ['form-data; name="{n}"; filename="{f}"',
-                            "form-data; name={n}; filename={f}",
-                            "form-data; name=\"{n}\"; filename*=UTF-8''{q}",
-                            'attachment; filename="{f}"', 'form-data; filename="{f}"',
-                            'form-data; name="{n}"; filename="{f}"; x="'],
-            "part type": [b"image/png", b"text/plain", b"text/html", b"", b"application/octet-stream",
-                          b"\xff"],
-            "magic": MAGIC,
-            "multipart": ["ok"] * 14 + ["no end", "other boundary", "no boundary", "lf", "quoted",
-                                        "no headers", "truncated"],
-            "weird method": WEIRD_METHODS, "standard method": STANDARD_METHODS,
-            "malformed": range(len(MALFORMED)),
-            "content-length": [b"-1", b"abc", b"+3", b"0x10", b" 3", b"3 3", b"1,1", b""],
+            "other name": sorted(set(ctx.signed) | {"_xsrf", "user", "x"}),
+            "file field": self.params + ["file"], "form file field": self.file_fields,
         }.items()}
         self.junk = st.binary(min_size=1, max_size=60)
         self.content = st.binary(max_size=40)
@@ -289,8 +248,9 @@ class Requests:
             p = self.ctx.paths[i].encode()
             return (self.mangle(draw, p) if kind < 65 else p), self.page_methods[i]
         if kind < 95:  # traversal out of a route's folder
-            target = (draw(self.s["prefix"]) + draw(self.s["lead"]) + draw(self.s["dotdot"]) * draw(self.s["depth"])
-                      + draw(self.s["tail"]))
+            s = self.s
+            target = (draw(s["prefix"]) + draw(s["lead"]) + draw(s["dotdot"]) * draw(s["depth"])
+                      + draw(s["tail"]))
             return target.encode(), ["GET", "HEAD"]
         return draw(self.s["odd target"]), self.all_methods
 
@@ -378,11 +338,13 @@ class Requests:
         separator = b"; " if clean else draw(self.s["separator"])
         return separator.join(items) if items else None
 
-    def body(self, draw, method: bytes, xsrf_field: bool, clean: bool) -> tuple[bytes | None, bytes]:
+    def body(self, draw, method: bytes, xsrf_field: bool,
+             clean: bool) -> tuple[bytes | None, bytes]:
         """(Content-Type or None, body). Mostly none for GET and HEAD: Tornado parses any body,
         and a malformed one is a 400 before the handler runs."""
         kind = draw(self.percent)
-        if method in (b"GET", b"HEAD", b"OPTIONS", b"DELETE") and (clean or draw(self.percent) < 75):
+        if method in (b"GET", b"HEAD", b"OPTIONS", b"DELETE") and (
+                clean or draw(self.percent) < 75):
             return None, b""
         fields = self.pairs(draw)
         if xsrf_field:
@@ -403,12 +365,14 @@ class Requests:
             data += draw(self.s["form tail"])
             return (draw(self.s["form type"]) + charset).encode(), data
         if kind < 58:  # JSON
-            data = draw(self.s["json"]) or json.dumps(dict(fields), ensure_ascii=draw(self.booleans)).encode()
+            data = draw(self.s["json"]) or json.dumps(
+                dict(fields), ensure_ascii=draw(self.booleans)).encode()
             return ("application/json" + charset).encode(), data
         if kind < 85:
             return self.multipart(draw, fields)
         if kind < 91:  # a file as the whole body (a streamed upload)
-            return draw(self.s["raw type"]).encode(), draw(self.s["file kind"])[1] + draw(self.raw_body)
+            ctype = draw(self.s["raw type"]).encode()
+            return ctype, draw(self.s["file kind"])[1] + draw(self.raw_body)
         if kind < 97:
             return draw(self.s["raw type"]).encode(), draw(self.raw_body)
         # bigger than the limits: 1 MiB is the upload form's; the server's 100 MiB is only
@@ -427,7 +391,8 @@ class Requests:
                 name, filename = draw(self.s["form file field"]), draw(self.s["stem"]) + extension
                 disposition = 'form-data; name="{n}"; filename="{f}"'
             else:
-                name, filename, magic = draw(self.s["file field"]), draw(self.s["filename"]), draw(self.s["magic"])
+                name = draw(self.s["file field"])
+                filename, magic = draw(self.s["filename"]), draw(self.s["magic"])
                 if draw(self.booleans):
                     filename = draw(self.short_text) + filename[-4:]
                 disposition = draw(self.s["disposition"])
@@ -465,8 +430,10 @@ class Requests:
         clean = draw(self.percent) < 40
         kind = draw(self.percent) // 5
         target, methods = self.target(draw, clean)
-        method = (self.pick(draw, methods) if clean else draw(self.s["weird method"]) if kind == 0
-                  else draw(self.s["standard method"]) if kind < 6 else self.pick(draw, methods)).encode()
+        s = self.s
+        method = (self.pick(draw, methods) if clean else draw(s["weird method"]) if kind == 0
+                  else draw(s["standard method"]) if kind < 6
+                  else self.pick(draw, methods)).encode()
         q = self.query(draw, clean)
         for name, strategy in self.pinned.items():
             if f"{name}=".encode() not in q:
@@ -487,7 +454,8 @@ class Requests:
         elif xsrf == "other":
             lines.append(b"X-XSRFToken: " + make_xsrf(b"another token 16").encode())
         for name in [] if clean else draw(self.extra_headers):
-            lines.append(f"{name}: {draw(self.extra_values[name])}".replace("{host}", self.ctx.host).encode())
+            value = draw(self.extra_values[name]).replace("{host}", self.ctx.host)
+            lines.append(f"{name}: {value}".encode())
         if not clean and draw(self.percent) < 10:
             value = draw(self.values).encode("utf-8", "surrogateescape")
             lines.append(draw(self.header_names).encode() + b": " + re.sub(rb"[\r\n]", b"", value))
@@ -579,10 +547,59 @@ MALFORMED = [
 ]
 
 
+CHOICES = {  # Requests.s: a strategy for each, drawn by name
+    "encoding": ["quote"] * 7 + ["raw", "latin-1", "double"],
+    "query encoding": ["utf-8"] * 7 + ["latin-1", "raw", "broken"],
+    "broken": [b"&%", b"&a=%zz", b"&a=%e4%b8", b"&&&", b"&==", b"&a=%ff", b"&%00=%00",
+               b"&a", b"&a=1&a=2"],
+    "lead": ["", "/", "./", "%2f", "//"], "dotdot": DOTDOT, "depth": range(1, 8),
+    "tail": TRAVERSAL_TARGETS, "hosts": HOSTS,
+    "forgery": ["replay", "truncated", "flipped", "wrong key", "wrong key", "other name",
+                "expired", "future", "version 1", "huge length", "unknown key version",
+                "quoted", "garbage"],
+    "flip": "0aZ|:=9f ", "forged value": [b"admin", b"topaz", b"root", b"\xff\xfe",
+                                         b"<fuzz-xss>", b"' OR '1'='1"],
+    "wrong key": WRONG_KEYS,
+    "age": [2, 8, 32, 400, 20000],
+    "garbage signed": ["2|", "2|1:", "2|1:0|10:", "3|x", "|||", "=" * 3,
+                       "2|1:0|10:0|4:role|0:|" + "f" * 64],
+    "garbage cookie": [b'"', b"=", b";;", b"\x00", b"\xff\xfe", b"a=b=c",
+                       b'a="unterminated', b"$Version=1; a=1", b"a" * 5000, b"__Host-x=1",
+                       b"x=\\\""],
+    "separator": [b"; ", b"; ", b";", b" ; ", b";;", b","],
+    "xsrf": ["none", "both", "both", "cookie", "field", "header", "other"],
+    "charset": CHARSETS, "body encoding": ["utf-8", "utf-8", "utf-8", "latin-1", "utf-16"],
+    "form tail": [b"", b"", b"&%", b"&a=%zz", b"&=", b"\xff", b"&a=%e4"],
+    "form type": ["application/x-www-form-urlencoded", "APPLICATION/X-WWW-FORM-URLENCODED",
+                  "text/plain"],
+    "json": [None, None, b"{", b'{"a":', b"[" * 5000, b'{"a": NaN}', b"1e999999",
+             b'"\\ud800"', b"\xff\xfe{}", b"null"],
+    "raw type": ["application/octet-stream", "text/html", "", "x/y", "multipart/form-data",
+                 "image/png"],
+    "oversize": [MB + 1, 2 * MB],
+    "boundary": ["fuzzboundary"] * 3 + ["----WebKitFormBoundary7MA4YWxkTrZu0gW", "x" * 70,
+                                        "a'()+_,-./:=?", "b" * 200, "q q"],
+    "filename": HOSTILE_FILENAMES, "file kind": FILE_KINDS,
+    "stem": ["a", "photo", "scan 1", "报告", "notes", "a.b", "x" * 250],
+    "disposition": ['form-data; name="{n}"; filename="{f}"',
+                    "form-data; name={n}; filename={f}",
+                    "form-data; name=\"{n}\"; filename*=UTF-8''{q}",
+                    'attachment; filename="{f}"', 'form-data; filename="{f}"',
+                    'form-data; name="{n}"; filename="{f}"; x="'],
+    "part type": [b"image/png", b"text/plain", b"text/html", b"",
+                  b"application/octet-stream", b"\xff"],
+    "magic": MAGIC,
+    "multipart": ["ok"] * 14 + ["no end", "other boundary", "no boundary", "lf", "quoted",
+                                "no headers", "truncated"],
+    "weird method": WEIRD_METHODS, "standard method": STANDARD_METHODS,
+    "malformed": range(len(MALFORMED)),
+    "content-length": [b"-1", b"abc", b"+3", b"0x10", b" 3", b"3 3", b"1,1", b""],
+}
+
+
 def make_xsrf(token: bytes) -> str:
     """An _xsrf value in Tornado's masked format: 2|mask|token XOR mask|timestamp. The same
     string as the cookie and as the field (or X-XSRFToken) passes check_xsrf_cookie."""
     mask = b"\x5a\xa5\x3c\xc3"
     masked = bytes(b ^ mask[i % 4] for i, b in enumerate(token))
     return f"2|{mask.hex()}|{masked.hex()}|{int(time.time())}"
-

@@ -120,4 +120,3 @@ def canaries(app_file: Path) -> list[tuple[str, bytes]]:
                     found.append((f"content of {path}", line.strip()))
                     break
     return found
-
