@@ -135,24 +135,17 @@ def test_every_browser_test_belongs_to_a_ready_chapter():
                         f"chapters.toml marks ready")
 
 
-def readme_row(c: manifest.Chapter) -> str:
-    """The README table's row of a chapter, from its manifest entry."""
-    if not c.ready:
-        return f"| {c.nn} | {c.title} | {c.notes} | coming | coming |"
-    return (f"| {c.nn} | {c.title} | {c.notes} | [lesson](chapters/{c.slug}/README.md) | "
-            f"[notebook](notebooks/{c.slug}.ipynb) |")
-
-
 def test_readme_shows_the_setup_and_a_table_of_every_chapter():
     readme = (ROOT / "README.md").read_text()
     first_screen = "\n".join(readme.splitlines()[:40])
     assert "make chapter-01" in first_screen and "make test" in first_screen
-    rows = [m[0].strip() for m in re.finditer(r"^\|\s*\d\d\s*\|.*$", readme, re.M)]
-    expected = [readme_row(c) for c in ALL]
+    rows = manifest.table_span(readme)[0].splitlines()[2:]
+    expected = [manifest.readme_row(c) for c in ALL]
     wrong = [(i, row) for i, row in enumerate(expected) if i >= len(rows) or rows[i] != row]
-    assert not wrong and len(rows) == len(expected), (
-        "README.md's table of chapters, one row per entry of chapters.toml, in order: "
-        + "; ".join(f"row {i + 1} should read\n    {row}\n  not\n    "
+    assert rows == expected, (
+        "README.md's table of chapters is written from chapters.toml: run "
+        "`.venv/bin/python -m workbook.manifest` to rewrite it. "
+        + "; ".join(f"Row {i + 1} should read\n    {row}\n  not\n    "
                     f"{rows[i] if i < len(rows) else '(missing)'}" for i, row in wrong)
         + (f"; remove the rows after {len(expected)}" if len(rows) > len(expected) else ""))
 
