@@ -1,5 +1,7 @@
 """`make check-NN` names the common mistakes, whatever the chapter: each case is chapter 01's
 solution with one mistake put in, checked with make in a scratch clone, as a learner would."""
+import subprocess
+import sys
 import time
 
 import pytest
@@ -51,8 +53,26 @@ def test_the_solution_passes(root):
 def test_make_app_without_return_is_named(root):
     result = check_with(root, ("    return app\n", "    app.settings\n"))
     assert result.returncode != 0
-    assert "make_app() returned None, not a tornado.web.Application" in result.stdout
+    step = step_lines(result.stdout, "step1 product page")
+    assert "make_app()" in step and "Application" in step and "None" in step
     assert "HTTPStreamClosedError" not in result.stdout and "Stream closed" not in result.stdout
+
+
+def test_any_app_fixture_that_is_no_application_is_named(root):
+    """The root conftest's http_server, for a chapter whose tests do not check it themselves."""
+    test = root / "chapters" / CH01.slug / "test_none_app.py"
+    test.write_text("import pytest\n\n\n@pytest.fixture\ndef app():\n    return None\n\n\n"
+                    "@pytest.mark.gen_test\nasync def test_get(http_client, base_url):\n"
+                    "    await http_client.fetch(base_url + '/')\n")
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", str(test), "-q",
+                                 "-p", "no:cacheprovider"], cwd=root, capture_output=True,
+                                text=True, timeout=120)
+    finally:
+        test.unlink()
+    assert result.returncode == 1
+    assert "make_app() returned None, not a tornado.web.Application" in result.stdout
+    assert "HTTPStreamClosedError" not in result.stdout
 
 
 def test_a_coroutine_called_without_await_is_named_on_its_step(root):
@@ -99,3 +119,13 @@ def test_the_limits_keep_every_check_within_a_minute():
     from workbook import check_plugin
 
     assert checks.LIMIT <= 60 and check_plugin.STEP_TIMEOUT < checks.LIMIT
+
+
+def test_an_await_that_never_returns_is_stopped_and_named(root):
+    result = check_with(root, (SEARCH, "class SearchHandler(BaseHandler):\n    async def get(self):\n"
+                                       "        await asyncio.Event().wait()\n"),
+                        ("import tornado.web\n", "import asyncio\n\nimport tornado.web\n"))
+    assert result.returncode != 0
+    step = step_lines(result.stdout, "step5 search")
+    assert "this step did not finish within" in step and "waits or loops for ever" in step
+    assert "TimeoutError" not in step
