@@ -28,7 +28,7 @@ import tornado.httputil
 import tornado.web
 
 from tornkit.conf import LazySettings, Settings, settings
-from tornkit.handler import CallFailedHandler
+from tornkit.handler import CallFailedHandler, WebHandler
 from tornkit.middleware import Manager
 
 _current_request: contextvars.ContextVar[tornado.httputil.HTTPServerRequest | None] = \
@@ -65,6 +65,15 @@ class Application(tornado.web.Application):
         else:
             delegate = super().find_handler(request, **kwargs)
         return _InContext(context, delegate)
+
+    def log_request(self, handler: tornado.web.RequestHandler) -> None:
+        """Tornado calls this from every handler's finish(). A handler that is not a WebHandler
+        (static files, Tornado's 404 ErrorHandler, RedirectHandler) has no hooks of its own, so
+        its request's process_endcall runs here: process_call is always balanced."""
+        super().log_request(handler)
+        chain = getattr(handler.request, "middleware_chain", None)
+        if chain is not None and not isinstance(handler, WebHandler):
+            self.middleware.run("process_endcall", chain, handler)
 
 
 class _InContext(tornado.httputil.HTTPMessageDelegate):

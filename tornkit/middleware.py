@@ -165,6 +165,8 @@ class Manager:
                 queue.pop(0)
             result = hook(subject, chain.clear, *args, **kwargs)
             if inspect.isawaitable(result):
+                if inspect.iscoroutine(result):
+                    result.close()  # never awaited: say so here, not in a RuntimeWarning
                 raise MiddlewareError(f"{type(owner).__name__}.{phase} returned an awaitable: "
                                       "only process_request may be async")
             if result:
