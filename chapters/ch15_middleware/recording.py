@@ -6,13 +6,20 @@ into one shared list, so that a test compares a whole request with one list.
     A, B, C = recorders(log, "A", "B", "C")
     B = recorders(log, "B", process_request=lambda self, handler, clear: True)[0]
 
+SetsUserFromHeader sets the ContextVar `user` in process_call, only for a request that carries an
+X-User header; keep_alive_requests() sends requests one after the other on one connection. With
+both, a test sees whether a value set for one request is still there for the next.
+
 A keyword argument replaces that hook of every recorder made by the call; the replacement's own
 return value is what the Manager sees (its event is still recorded first).
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
 from collections.abc import Callable
+
+from tornado.tcpclient import TCPClient
 
 
 def recorders(log: list[str], *names: str, **replacements: Callable) -> list[type]:
@@ -51,3 +58,32 @@ def _recorder(log: list[str], name: str, replacements: dict[str, Callable]) -> t
         "process_exception": hook("process_exception", "exception",
                                   lambda handler, clear, typ, value, tb: typ.__name__),
     })
+
+
+user = contextvars.ContextVar("user", default=None)
+
+
+class SetsUserFromHeader:
+    def process_call(self, request, clear):
+        if "X-User" in request.headers:  # only when the request says so
+            user.set(request.headers["X-User"])
+
+
+async def keep_alive_requests(url: str, requests: list[tuple[str, dict]]) -> list[bytes]:
+    """Send GET requests one after the other on ONE connection (HTTP/1.1 keep-alive): their
+    bodies."""
+    host, port = url.removeprefix("http://").split(":")
+    stream = await TCPClient().connect(host, int(port))
+    bodies = []
+    try:
+        for path, headers in requests:
+            lines = [f"GET {path} HTTP/1.1", f"Host: {host}",
+                     *(f"{k}: {v}" for k, v in headers.items())]
+            await stream.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+            head = await stream.read_until(b"\r\n\r\n")
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            bodies.append(await stream.read_bytes(length))
+    finally:
+        stream.close()
+    return bodies

@@ -1,15 +1,14 @@
 """tornkit's middleware (tornkit/middleware.py, application.py, handler.py): exact event logs of
 recording middlewares, the onion invariant, the current request, and tornadopy's bugs fixed."""
 import asyncio
-import contextvars
 import logging
 
 import pytest
 import tornado.web
 from tornado.httpclient import AsyncHTTPClient
-from tornado.tcpclient import TCPClient
 
-from chapters.ch15_middleware.recording import recorders
+from chapters.ch15_middleware.recording import (SetsUserFromHeader, keep_alive_requests,
+                                                 recorders, user)
 from tornkit.application import Application, current_request
 from tornkit.conf import Settings
 from tornkit.handler import ApiHandler, WebHandler
@@ -371,38 +370,10 @@ async def test_two_applications_run_their_own_middlewares_only(serve, http_clien
 
 
 # --- the current request: a contextvar per request ---------------------------------------------------
-user = contextvars.ContextVar("user", default=None)
-
-
-class SetsUserFromHeader:
-    def process_call(self, request, clear):
-        if "X-User" in request.headers:  # only when the request says so
-            user.set(request.headers["X-User"])
-
-
 class Who(WebHandler):
     def get(self):
         self.write({"user": user.get(), "path": current_request().path,
                     "same": current_request() is self.request})
-
-
-async def keep_alive_requests(url: str, requests: list[tuple[str, dict]]) -> list[bytes]:
-    """Send requests one after the other on ONE connection (HTTP/1.1 keep-alive); their bodies."""
-    host, port = url.removeprefix("http://").split(":")
-    stream = await TCPClient().connect(host, int(port))
-    bodies = []
-    try:
-        for path, headers in requests:
-            lines = [f"GET {path} HTTP/1.1", f"Host: {host}",
-                     *(f"{k}: {v}" for k, v in headers.items())]
-            await stream.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-            head = await stream.read_until(b"\r\n\r\n")
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))
-            bodies.append(await stream.read_bytes(length))
-    finally:
-        stream.close()
-    return bodies
 
 
 @pytest.mark.gen_test
