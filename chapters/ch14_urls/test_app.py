@@ -220,3 +220,10 @@ def test_two_apps_using_one_route_name_are_an_error(package):
     first, second = package({"urls.py": source.format("a")}), package({"urls.py": source.format("b")})
     with pytest.raises(UrlError, match="two routes are named 'home'"):
         load(first, second)
+
+
+def test_tornado_keeps_tornadopys_wsgi_keyword_as_a_meaningless_setting():
+    """tornadopy built Application(handlers, wsgi=False, ...): since Tornado 6.0 there is no
+    WSGIApplication, and the keyword is only stored among the settings."""
+    assert tornado.web.Application([], wsgi=False).settings["wsgi"] is False
+    assert not hasattr(tornado.web, "WSGIApplication")
