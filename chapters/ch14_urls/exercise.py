@@ -19,7 +19,7 @@ Write what tornkit/urls.py is (the lesson's sections 2-4). Make it so that:
      ...)]) serves /blog/post/7. Their names become "prefix_name-name" (reverse_url("blog-post",
      7) == "/blog/post/7"), their kwargs are kept, and their route_name is the new name.
 
-Check your work with:  make check-14
+Check your work with:  make check-14      See it served:  make try-14 (make_app() at the end)
 """
 from __future__ import annotations
 
@@ -50,3 +50,14 @@ def route(*specs) -> list[tornado.web.URLSpec]:
 def include(pattern: str, urls, prefix_name: str | None = None) -> list[tornado.web.URLSpec]:
     # TODO step 5: the inner routes under `pattern`, renamed "prefix_name-name"
     raise NotImplementedError("include is not written yet")
+
+
+# --- `make try-14` serves this: a few of the blog's routes, written with *your* functions -------
+def make_app(**settings) -> tornado.web.Application:
+    u = Url("chapters.ch14_urls.blog.handlers", abc="abc")
+    return tornado.web.Application(route(
+        u(r"/", "main.EchoHandler", name="Index"),
+        u(r"/user", "main.EchoHandler", name="User", kwargs={"abc": "other"}),
+        include(r"/blog/", [u(r"/post/(\d+)", "main.EchoHandler", name="post")],
+                prefix_name="blog"),
+    ), **settings)

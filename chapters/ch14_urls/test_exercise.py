@@ -179,3 +179,13 @@ def test_step5_includes_nest_and_keep_unnamed_routes_unnamed(exercise):
         f"unnamed; got {[(s.regex.pattern, s.name) for s in outer]} (lesson §4)")
     assert outer[0].kwargs["route_name"] == "a-b-x", (
         "an included WebHandler route's route_name should be its new name")
+
+
+@pytest.mark.gen_test
+async def test_step5_make_try_14_serves_routes_built_with_your_functions(exercise, client, serve):
+    base = serve(exercise.make_app())
+    response = await client.fetch(base + "/blog/post/7", raise_error=False)
+    assert response.code == 200 and json.loads(response.body) == {
+        "route": "blog-post", "kwargs": {"abc": "abc"}, "args": ["7"]}, (
+        f"`make try-14`'s GET /blog/post/7 should reach the included route blog-post, got "
+        f"{response.code} {response.body.decode(errors='replace')[:200]} (lesson §4)")

@@ -91,3 +91,14 @@ def include(pattern: str, urls, prefix_name: str | None = None) -> list[tornado.
         included.append(tornado.web.URLSpec(pattern + spec.regex.pattern.lstrip("^/"),
                                             spec.handler_class, kwargs, name=name))
     return included
+
+
+# --- `make try-14` serves this: a few of the blog's routes, written with *your* functions -------
+def make_app(**settings) -> tornado.web.Application:
+    u = Url("chapters.ch14_urls.blog.handlers", abc="abc")
+    return tornado.web.Application(route(
+        u(r"/", "main.EchoHandler", name="Index"),
+        u(r"/user", "main.EchoHandler", name="User", kwargs={"abc": "other"}),
+        include(r"/blog/", [u(r"/post/(\d+)", "main.EchoHandler", name="post")],
+                prefix_name="blog"),
+    ), **settings)
