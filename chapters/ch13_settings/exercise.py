@@ -21,13 +21,15 @@ Write the two pieces that tornkit.conf.Settings and tornkit.log.ProcessLogTimedF
      at midnight, every line is kept, the day's lines in app.log.<date> and the new day's in
      app.log. The stdlib's version deletes the other process's app.log.<date>.
 
-Check your work with:  make check-13
+Check your work with:  make check-13      See it served:  make try-13 (make_app() at the end)
 """
 from __future__ import annotations
 
 import contextlib
 import logging.handlers
 from typing import Any
+
+import tornado.web
 
 from tornkit import global_settings  # noqa: F401  (step 1 reads its upper-case names)
 from tornkit.conf import SettingsError, freeze  # noqa: F401  (freeze(v): a read-only copy of v)
@@ -59,3 +61,18 @@ class ProcessLogTimedFileHandler(logging.handlers.TimedRotatingFileHandler):
         # TODO step 6: rotate app.log to app.log.<date> only if no other process has done it
         # for this file yet; in every case, go on writing into a fresh app.log.
         raise NotImplementedError("ProcessLogTimedFileHandler.doRollover is not written yet")
+
+
+# --- `make try-13` serves this: chapter 13's project settings, loaded by *your* Settings --------
+class SettingsPage(tornado.web.RequestHandler):
+    def get(self):
+        conf = self.settings["conf"]
+        self.write({name: getattr(conf, name, "(not a setting)") for name in
+                    ("DEBUG", "XHEADERS", "INSTALLED_APPS", "LOGGING_DIR", "NOT_A_SETTING")})
+
+
+def make_app(**settings) -> tornado.web.Application:
+    import chapters.ch13_settings.app  # noqa: F401  (puts the project folder on sys.path)
+
+    conf = Settings("settings.setting")
+    return tornado.web.Application([(r"/", SettingsPage)], conf=conf, **settings)

@@ -234,3 +234,20 @@ def test_step6_one_process_alone_rotates_as_the_stdlib_does(exercise, tmp_path):
         f"the rollover should rename app.log to app.log.{stamp} (the day that ended), found "
         f"{sorted(p.name for p in tmp_path.iterdir())}")
     assert len(rotated.read_text().splitlines()) == 3 and len(path.read_text().splitlines()) == 2
+
+
+@pytest.mark.gen_test
+async def test_step3_make_try_13_shows_the_project_settings_your_class_loads(exercise, serve):
+    from tornado.httpclient import AsyncHTTPClient
+
+    base = serve(exercise.make_app())
+    response = await AsyncHTTPClient().fetch(base + "/", raise_error=False)
+    assert response.code == 200, (
+        f"the page of `make try-13` should answer 200, got {response.code}: "
+        f"{response.body.decode(errors='replace')[:200]}")
+    import json
+    assert json.loads(response.body) == {
+        "DEBUG": False, "XHEADERS": False, "INSTALLED_APPS": ["welcome"], "LOGGING_DIR": "logs",
+        "NOT_A_SETTING": "(not a setting)"}, (
+        f"Settings('settings.setting') should give the project's INSTALLED_APPS and LOGGING_DIR "
+        f"and no NOT_A_SETTING; the page shows {response.body.decode()} (lesson §2)")

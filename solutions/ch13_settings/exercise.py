@@ -34,6 +34,8 @@ import os
 import time
 from typing import Any
 
+import tornado.web
+
 from tornkit import global_settings
 from tornkit.conf import SettingsError, freeze
 
@@ -98,3 +100,18 @@ class ProcessLogTimedFileHandler(logging.handlers.TimedRotatingFileHandler):
         self.rolloverAt = self.computeRollover(now)
         while self.rolloverAt <= now:
             self.rolloverAt += self.interval
+
+
+# --- `make try-13` serves this: chapter 13's project settings, loaded by *your* Settings --------
+class SettingsPage(tornado.web.RequestHandler):
+    def get(self):
+        conf = self.settings["conf"]
+        self.write({name: getattr(conf, name, "(not a setting)") for name in
+                    ("DEBUG", "XHEADERS", "INSTALLED_APPS", "LOGGING_DIR", "NOT_A_SETTING")})
+
+
+def make_app(**settings) -> tornado.web.Application:
+    import chapters.ch13_settings.app  # noqa: F401  (puts the project folder on sys.path)
+
+    conf = Settings("settings.setting")
+    return tornado.web.Application([(r"/", SettingsPage)], conf=conf, **settings)
