@@ -61,9 +61,11 @@ class Private(Page):
         self.write(f"Welcome, {self.user}: Auth let you in.\n")  # Auth answered 401 otherwise
 
 
-class Boom(Page):
+class Maintenance(Page):
     def get(self):
-        raise RuntimeError("something broke (this message stays in the server's log)")
+        # An exception like any other for the middlewares (process_exception), and a plain 503
+        # page for the visitor. An unexpected one would be a 500 with the same path.
+        raise tornado.web.HTTPError(503, "down for maintenance until %s", "10:00 UTC")
 
 
 class Card(tornado.web.UIModule):
@@ -91,7 +93,7 @@ urls = route(
     u(r"/", Index, name="index"),
     u(r"/hello", Hello, name="hello"),
     u(r"/private", Private, name="private"),
-    u(r"/boom", Boom, name="boom"),
+    u(r"/maintenance", Maintenance, name="maintenance"),
     u(r"/api/hello", HelloApi, name="api-hello"),
     u(r"/traces", Traces, name="traces"),
 )

@@ -72,11 +72,14 @@ async def test_a_405_before_prepare_still_ends_every_middleware(fetch):
 
 
 @pytest.mark.gen_test
-async def test_boom_is_a_plain_500_and_the_log_has_the_reason(fetch, caplog):
-    response = await fetch("/boom")
-    assert (response.code, response.body) == (500, b"500 Internal Server Error\n")
-    assert "something broke" in caplog.text
-    assert "process_exception RuntimeError" in (await traces(fetch))[-1]
+async def test_maintenance_raises_and_every_middleware_sees_the_exception(fetch):
+    response = await fetch("/maintenance")
+    assert (response.code, response.body) == (
+        503, b"503 Service Unavailable: down for maintenance until 10:00 UTC\n")
+    assert response.headers["X-Response-Time"]
+    assert (await traces(fetch))[-1] == [
+        "GET /maintenance", "process_call", "process_request", "process_exception HTTPError",
+        "process_response 503", "process_endcall"]
 
 
 @pytest.mark.gen_test
