@@ -58,6 +58,9 @@ class Application(tornado.web.Application):
 
     def _find_handler(self, context, request, **kwargs):
         _current_request.set(request)
+        if not self.middleware.middlewares:  # nothing to run: the handlers' hooks are no-ops
+            request.middleware_chain = None
+            return _InContext(context, super().find_handler(request, **kwargs))
         request.middleware_chain = chain = self.middleware.start(request)  # process_call
         if chain.failed:
             delegate = self.get_handler_delegate(request, CallFailedHandler,

@@ -176,13 +176,27 @@ class HttpModuleMiddleware:
         return plan
 
     # --- the middleware hooks -------------------------------------------------------------------
-    async def process_request(self, handler, clear) -> bool:
-        for module in self.modules(handler):
+    def process_request(self, handler, clear) -> Any:
+        # Synchronous until a module returns an awaitable: most requests need no coroutine.
+        modules = self.modules(handler)
+        for i, module in enumerate(modules):
             result = module.begin_request(handler)
-            if inspect.isawaitable(result):
-                await result
+            if result is not None and inspect.isawaitable(result):
+                return self._request_async(handler, result, modules[i + 1:])
             if handler._finished:
                 return True  # a module answered: the rest of the request phase is skipped
+        return False
+
+    async def _request_async(self, handler, pending, modules) -> bool:
+        await pending
+        if handler._finished:
+            return True
+        for module in modules:
+            result = module.begin_request(handler)
+            if result is not None and inspect.isawaitable(result):
+                await result
+            if handler._finished:
+                return True
         return False
 
     def process_render(self, handler, clear, template_name: str, **kwargs: Any) -> None:

@@ -75,6 +75,7 @@ class Chain:
         self.queues = {phase: list(hooks) for phase, hooks in queues.items()}
         self.cleared = False
         self.failed: tuple | None = None  # exc_info of a process_call that raised
+        self.reached: list[object] = []  # the middlewares whose process_call ran
 
     def clear(self) -> None:
         """End every phase for the rest of this request (tornadopy's clear)."""
@@ -87,6 +88,13 @@ class Chain:
         admitted = {id(m) for m in middlewares}
         for phase, queue in self.queues.items():
             queue[:] = [(owner, hook) for owner, hook in queue if id(owner) in admitted]
+
+
+def _noting(owner: object, hook: Callable[..., Any]) -> Callable[..., Any]:
+    def call(request, clear, *args, **kwargs):
+        clear.__self__.reached.append(owner)  # clear is the chain's bound method
+        return hook(request, clear, *args, **kwargs)
+    return call
 
 
 class Manager:
@@ -121,8 +129,12 @@ class Manager:
         return found[::-1] if phase in REVERSED else found
 
     def chain(self) -> Chain:
-        """A new request's chain: every phase's hooks, in running order."""
-        return Chain({phase: self.hooks(phase) for phase in PHASES if phase != "process_init"})
+        """A new request's chain: every phase's hooks, in running order (worked out once)."""
+        order = self.__dict__.get("_order")
+        if order is None:
+            order = self._order = {phase: self.hooks(phase) for phase in PHASES
+                                   if phase != "process_init"}
+        return Chain(order)
 
     def init(self, application: Any) -> None:
         for _, hook in self.hooks("process_init"):
@@ -132,25 +144,19 @@ class Manager:
         """process_call for a new request; the middlewares it reached take part in the rest.
         An exception is kept in chain.failed (the request then answers 500), not raised."""
         chain = self.chain()
-        reached: list[object] = []  # the middlewares whose process_call ran, in order
-
-        def noting(owner, hook):
-            def call(*args, **kwargs):
-                reached.append(owner)
-                return hook(*args, **kwargs)
-            return call
-
-        hooks = chain.queues["process_call"]
-        hooks[:] = [(owner, noting(owner, hook)) for owner, hook in hooks]
-        expected = len(hooks)
+        noted = self.__dict__.get("_noted")
+        if noted is None:  # process_call's hooks, each noting on the chain that it ran
+            noted = self._noted = [(owner, _noting(owner, hook))
+                                   for owner, hook in chain.queues["process_call"]]
+        chain.queues["process_call"] = list(noted)
         try:
             self.run("process_call", chain, request)
         except Exception as e:  # noqa: BLE001 - reported through the handler as a 500
             chain.failed = (type(e), e, e.__traceback__)
-        if not chain.cleared and len(reached) < expected:
+        if not chain.cleared and len(chain.reached) < len(noted):
             # Ended early (a truthy return, or an exception): the middlewares declared after
             # the last one reached never took part in this request.
-            chain.admit(self.middlewares[:self.middlewares.index(reached[-1]) + 1])
+            chain.admit(self.middlewares[:self.middlewares.index(chain.reached[-1]) + 1])
         return chain
 
     # --- the core: one phase of one request ------------------------------------------------------
@@ -160,18 +166,19 @@ class Manager:
         that runs once per request uses its hooks up; one in EVERY_TIME keeps them for next time.
         A hook that calls clear() ends this phase too."""
         queue = chain.queues[phase]
-        for owner, hook in list(queue):
-            if phase not in EVERY_TIME:
-                queue.pop(0)
+        # A once-per-request phase runs off the chain's own queue, using it up; an EVERY_TIME
+        # phase off a copy, so that the chain keeps its hooks for the next time.
+        pending = list(queue) if phase in EVERY_TIME else queue
+        while pending:
+            owner, hook = pending.pop(0)  # taken off before the call: one that raises is done
             result = hook(subject, chain.clear, *args, **kwargs)
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 if inspect.iscoroutine(result):
                     result.close()  # never awaited: say so here, not in a RuntimeWarning
                 raise MiddlewareError(f"{type(owner).__name__}.{phase} returned an awaitable: "
                                       "only process_request may be async")
             if result:
-                if phase not in EVERY_TIME:
-                    queue.clear()
+                pending.clear()  # the phase is over (for this call, or this request)
                 return result
             if chain.cleared:
                 return None
@@ -184,7 +191,7 @@ class Manager:
         while queue:
             owner, hook = queue.pop(0)
             result = hook(subject, chain.clear, *args)
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 result = await result
             if result:
                 queue.clear()

@@ -4,7 +4,8 @@ Why it looks like this:
   - hooks() decides the order once, when a request's chain is made: the first middleware
     declared is the outermost layer, so it sees the request first and the response last. Only
     the order of the list differs between the two kinds of phase; run() never needs to know.
-  - run() takes each hook off the queue *before* calling it. A hook that raises is then used
+  - run() takes each hook off the queue *before* calling it (an EVERY_TIME phase takes them
+    off a copy). A hook that raises is then used
     up too, so the error page's finish() (or the next try of on_finish) goes on with the next
     middleware instead of calling the failing one again, and never loops.
   - A truthy return empties the queue: the phase is over for this request. process_render and
@@ -42,18 +43,19 @@ class Manager(middleware.Manager):
 
     def run(self, phase: str, chain: Chain, subject: Any, *args: Any, **kwargs: Any) -> Any:
         queue = chain.queues[phase]
-        for owner, hook in list(queue):
-            if phase not in EVERY_TIME:
-                queue.pop(0)
+        # A once-per-request phase runs off the chain's own queue, using it up; an EVERY_TIME
+        # phase off a copy, so that the chain keeps its hooks for the next time.
+        pending = list(queue) if phase in EVERY_TIME else queue
+        while pending:
+            owner, hook = pending.pop(0)
             result = hook(subject, chain.clear, *args, **kwargs)
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 if inspect.iscoroutine(result):
                     result.close()
                 raise MiddlewareError(f"{type(owner).__name__}.{phase} returned an awaitable: "
                                       "only process_request may be async")
             if result:
-                if phase not in EVERY_TIME:
-                    queue.clear()
+                pending.clear()
                 return result
             if chain.cleared:
                 return None
@@ -64,7 +66,7 @@ class Manager(middleware.Manager):
         while queue:
             owner, hook = queue.pop(0)
             result = hook(subject, chain.clear, *args)
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 result = await result
             if result:
                 queue.clear()
