@@ -92,3 +92,25 @@ class WebHandler(tornado.web.RequestHandler):
     def log_exception(self, typ, value, tb) -> None:
         # TODO step 8: the exception phase; Tornado's log unless a middleware handled it
         super().log_exception(typ, value, tb)
+
+
+# --- make try-15: your Manager and WebHandler around chapter 15's three middlewares ---------------
+MIDDLEWARES = tuple(f"chapters.ch15_middleware.middlewares.{name}"
+                    for name in ("Timing", "Auth", "Trace"))
+
+
+class TracePage(WebHandler):
+    def get(self):
+        self.write({"user": getattr(self, "user", None), "trace": self.request.trace})
+
+
+class Traces(WebHandler):
+    def get(self):
+        self.write({"traces": list(self.application.traces)})
+
+
+def make_app(**settings) -> Application:
+    from tornkit.conf import Settings
+
+    return Application([(r"/", TracePage), (r"/private", TracePage), (r"/traces", Traces)],
+                       conf=Settings(MIDDLEWARE_CLASSES=MIDDLEWARES), **settings)

@@ -42,3 +42,14 @@ class HttpModuleMiddleware(httpmodule.HttpModuleMiddleware):
 
     applies = staticmethod(applies)
     resolve = staticmethod(resolve)
+
+
+def make_app(**settings):
+    """make try-16: chapter 16's routes and modules, planned by your resolver."""
+    from chapters.ch16_httpmodules import app as chapter
+    from tornkit.application import Application
+    from tornkit.conf import Settings
+
+    conf = Settings(MIDDLEWARE_CLASSES=[HttpModuleMiddleware],
+                    COMMON_MODULES=chapter.COMMON_MODULES, ROUTE_MODULES=chapter.ROUTE_MODULES)
+    return Application(chapter.urls, conf=conf, template_path=chapter.TEMPLATE_PATH, **settings)
