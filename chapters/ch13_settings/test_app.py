@@ -398,3 +398,14 @@ def test_two_processes_rolling_over_lose_half_the_lines_with_the_stdlib_handler(
 def test_two_processes_rolling_over_keep_every_line_with_tornkits_handler(tmp_path):
     assert two_processes_roll_over("tornkit.log.ProcessLogTimedFileHandler", tmp_path) == 400
     assert len(list(tmp_path.iterdir())) == 2  # app.log and app.log.<date>
+
+
+def test_probing_the_lazy_settings_for_other_names_loads_nothing(monkeypatch, restore_settings):
+    """copy, pickle and pytest look for attributes such as __deepcopy__ or _pytestfixturefunction
+    on every object they meet: that must not load (or fail to load) the settings."""
+    conf.settings.reset()
+    monkeypatch.setenv(conf.ENVIRONMENT_VARIABLE, "settings.nothing_here")
+    assert getattr(conf.settings, "_pytestfixturefunction", None) is None
+    assert not conf.settings.configured
+    with pytest.raises(SettingsError, match="settings.nothing_here"):
+        conf.settings.DEBUG  # a real setting: now it loads, and says what is missing
