@@ -104,6 +104,17 @@ async def test_son_page_extends_daddy_includes_header_and_links_static_files(fet
 
 
 @pytest.mark.gen_test
+async def test_the_page_lists_the_lessons_urls_and_each_answers(fetch):
+    html = (await fetch("/")).body.decode()
+    index = re.search(r'<ul id="pages">(.*?)</ul>', html, re.S)[1]
+    links = re.findall(r'<li><a href="([^"]+)">', index)
+    assert len(links) == 5 and "/files/readme.txt" in links and "/robots.txt" in links
+    assert {"/static/a.png", "/static/style.css"} <= {link.split("?v=")[0] for link in links}
+    for link in links:
+        assert (await fetch(link)).code == 200, link
+
+
+@pytest.mark.gen_test
 async def test_static_url_appends_a_sha512_of_the_file(fetch, layout):
     # The notes' comment shows ?v=39b39f17e9f93251e9423fbe52651899: 32 hex digits, Tornado 4's
     # MD5. Tornado 6 hashes with SHA-512: 128 hex digits.
