@@ -19,7 +19,7 @@ bound); check() is not. Make them so that:
      oldest ones while it is full. (Entries are in the order they were made, and all live ttl
      seconds, so the oldest is always first: self._entries.popitem(last=False) drops it.)
 
-app.py has a CaptchaStore of its own; try to write this one without looking.
+store.py has the chapter's own CaptchaStore; try to write this one without looking.
 Check your work with:  make check-08
 """
 import hmac  # noqa: F401  (you will want it for step 2)
