@@ -169,8 +169,7 @@ def make_app(**overrides) -> tornado.web.Application:
         "template_path": manifest.ROOT / "tpl" / CHAPTER.slug,
         "static_path": manifest.ROOT / "static" / CHAPTER.slug,  # static_url("upload.js")
         "static_handler_class": StaticHandler,  # chapter 04: a 400, not a 500, for a NUL
-        # A POST or PUT from a page of another *origin* (another port or subdomain too, not
-        # only another site) is a 403: Sec-Fetch-Site and Origin say where it comes from.
+        # A POST or PUT from a page of another origin (another port too) is a 403 (section 3)
         "cross_origin_protection": True,
         "default_handler_class": NotFoundHandler,
         "upload_max_bytes": UPLOAD_MAX_BYTES,
@@ -178,7 +177,8 @@ def make_app(**overrides) -> tornado.web.Application:
         "data_dir": DATA_DIR,
         **overrides,
     }
-    upload_dir = settings["upload_dir"] = Path(settings["data_dir"]).resolve() / "uploads"
+    upload_dir = Path(settings.setdefault("upload_dir", Path(settings["data_dir"]) / "uploads"))
+    upload_dir = settings["upload_dir"] = upload_dir.resolve()
     upload_dir.mkdir(parents=True, exist_ok=True)
     return tornado.web.Application([
         (r"/", HomeHandler),
