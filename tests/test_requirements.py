@@ -52,22 +52,29 @@ def module_level(tree):
 
 
 def third_party_imports(paths) -> set[str]:
+    """What the files import that is neither the standard library nor the workbook's own (its
+    top-level packages, or a module in the importing file's folder or one above it)."""
+    ours = {p.stem for p in ROOT.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
     names = set()
     for path in paths:
+        # a module next to it, or in a folder above it (a project that puts its root on sys.path)
+        siblings = {p.stem for d in path.parents if ROOT in d.parents for p in d.iterdir()}
         for node in module_level(ast.parse(path.read_text())):
+            found = set()
             if isinstance(node, ast.Import):
-                names |= {alias.name.split(".")[0] for alias in node.names}
+                found = {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".")[0])
-    local = {"chapters", "workbook", "bench", "tests", "conftest", "solutions"}
-    return {n for n in names - local if n not in sys.stdlib_module_names}
+                found = {node.module.split(".")[0]}
+            names |= found - siblings
+    return {n for n in names - ours if n not in sys.stdlib_module_names}
 
 
 def test_the_light_set_has_everything_the_chapters_and_the_learners_commands_import():
     # The chapters' code and tests (make check-NN runs them), the root conftest, and the
     # workbook's plumbing but for the modules only make test / lab / notebooks use.
     suite_only = {"notebooks.py", "scratch.py"}
-    paths = [*ROOT.glob("chapters/*/*.py"), *ROOT.glob("solutions/*/*.py"), ROOT / "conftest.py",
+    paths = [*ROOT.glob("chapters/*/**/*.py"), *ROOT.glob("solutions/*/**/*.py"),
+             ROOT / "conftest.py", *ROOT.glob("tornkit/**/*.py"),
              *(p for p in ROOT.glob("workbook/*.py") if p.name not in suite_only)]
     distributions = importlib.metadata.packages_distributions()
     light = pins(LIGHT)
