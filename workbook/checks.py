@@ -97,6 +97,11 @@ def progress() -> int:
     keys = {c: state.fingerprint(c) for c in ready}
     known = {c: state.remembered(c, keys[c]) for c in ready}
     stale = [c for c in ready if known[c] is None]
+    # An exercise nobody has touched yet fails its checks (the suite proves it for each one):
+    # no need to run them to know.
+    for chapter in files.untouched(stale):
+        known[chapter] = {"passed": 0, "failed": 1, "untouched": True}
+    stale = [c for c in stale if known[c] is None]
     if stale:
         groups = _groups(stale, max(1, min(len(stale), os.cpu_count() or 1, 4)))
         with ThreadPoolExecutor(len(groups)) as pool:
