@@ -9,10 +9,12 @@ stay independent. Tornado's own settings stay where Tornado keeps them, in `self
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import tornado.web
 
+from tornkit.cache import CacheHandler
 from tornkit.conf import LazySettings, Settings, settings
 
 
@@ -22,3 +24,14 @@ class Application(tornado.web.Application):
         self.conf = conf if conf is not None else settings
         tornado_settings.setdefault("debug", self.conf.DEBUG)
         super().__init__(handlers, default_host, transforms, **tornado_settings)
+
+    @functools.cached_property
+    def caches(self) -> CacheHandler:
+        """This Application's caches (chapter 18): conf.CACHES, each made on first use."""
+        return CacheHandler(self.conf.CACHES,
+                            data_dir=self.settings.get("data_dir") or self.conf.DATA_DIR)
+
+    async def close(self) -> None:
+        """Release what the Application holds: its caches' connections."""
+        if "caches" in self.__dict__:
+            await self.caches.close()
