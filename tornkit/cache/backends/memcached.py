@@ -122,11 +122,11 @@ class MemcachedCache(BaseCache):
             try:
                 return await command(key.encode(), abs(delta))
             except aiomcache.exceptions.ClientException as e:
-                answer = e.args[1] if len(e.args) > 1 else b""
-                if answer == b"NOT_FOUND":
+                answer = str(e)  # "Memcached b'incr' command failed: bytearray(b'NOT_FOUND')"
+                if "NOT_FOUND" in answer:
                     return None
-                if isinstance(answer, bytes) and answer.startswith(b"CLIENT_ERROR"):
-                    return TypeError(f"incr needs an int: memcached said {answer.decode()!r}")
+                if "CLIENT_ERROR" in answer:
+                    return TypeError(f"incr needs an int: {answer}")
                 raise
 
         value = await self.call(incr())
