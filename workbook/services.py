@@ -563,3 +563,25 @@ class RedisCluster:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def provide_redis_cluster(nodes: int = 3) -> Iterator[str]:
+    """provide() for a Redis Cluster: REDIS_CLUSTER_URLS ("host:port,host:port,...", any of
+    its nodes) if it is set, else a private cluster of `nodes` nodes for as long as the block
+    runs."""
+    configured = os.environ.get(RedisCluster.env, "").strip()
+    if configured:
+        say(f"{RedisCluster.title}: using {RedisCluster.env}={redact(configured)}")
+        yield configured
+        return
+    with contextlib.ExitStack() as stack:
+        _sigterm_like_ctrl_c(stack)
+        cluster = stack.enter_context(RedisCluster(nodes))
+        say(f"{RedisCluster.title}: {RedisCluster.env} is not set, so a private cluster of "
+            f"{nodes} nodes runs on {cluster.url} while the app runs (stopped and removed on "
+            "exit)")
+        try:
+            yield cluster.url
+        finally:
+            say(f"{RedisCluster.title}: stopped the private cluster")
