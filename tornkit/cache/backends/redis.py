@@ -81,12 +81,12 @@ class RedisClient:
         if not self.cluster and str(location).startswith("redis://"):
             path = str(location).split(",")[0].removeprefix("redis://").partition("/")[2]
             db = int(path) if path.isdigit() else db
-        self._kwargs = dict(socket_timeout=2, socket_connect_timeout=2,
-                            health_check_interval=options.get("PING_INTERVAL", 0),
-                            # one immediate retry on a fresh connection: after a restart the
-                            # pooled connection is dead, a new one works
-                            retry=Retry(NoBackoff(), 1),
-                            **dict(options.get("POOL_KWARGS") or {}))
+        self._kwargs = {"socket_timeout": 2, "socket_connect_timeout": 2,
+                        "health_check_interval": options.get("PING_INTERVAL", 0),
+                        # one immediate retry on a fresh connection: after a restart the
+                        # pooled connection is dead, a new one works
+                        "retry": Retry(NoBackoff(), 1),
+                        **dict(options.get("POOL_KWARGS") or {})}
         if not self.cluster:
             self._kwargs["db"] = db
         self.operation_timeout = float(options.get("OPERATION_TIMEOUT", 5))
