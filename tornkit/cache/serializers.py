@@ -33,7 +33,11 @@ class JSONSerializer:
                             f"{e} (store plain data, or opt in to pickle)") from None
 
     def loads(self, data: bytes | str) -> Any:
-        return json.loads(data)
+        try:
+            return json.loads(data)
+        except ValueError as e:  # UnicodeDecodeError too: a pickle, say, planted in the store
+            raise ValueError(f"the cache holds a value that is not JSON ({e}); "
+                             "it was not written by a JSON cache") from None
 
 
 class PickleSerializer:
