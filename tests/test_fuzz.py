@@ -138,6 +138,11 @@ APPS: dict[str, Row] = {
                                          "memcached_url": services["memcached_url"],
                                          "ring_urls": services["redis_ring_urls"]},
         services=("redis_url", "memcached_url", "redis_ring_urls")),
+    "ch18_caches": Row(  # the Redis Cluster is the chapter's own fixture: /cluster/ is a 503 here
+        settings=lambda data, services: {"data_dir": data, "redis_url": services["redis_url"],
+                                         "memcached_url": services["memcached_url"]},
+        services=("redis_url", "memcached_url"),
+        designed_5xx=r"^/cluster/"),
 }
 
 
