@@ -132,6 +132,8 @@ class LazySettings:
         return self._wrapped
 
     def __getattr__(self, name: str) -> Any:
+        if not name.isupper():  # copy, pickle and pytest probe for _private names: load nothing
+            raise AttributeError(f"no setting {name!r}: settings are upper-case names")
         return getattr(self._setup(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -51,7 +51,7 @@ class ProcessLogTimedFileHandler(logging.handlers.TimedRotatingFileHandler):
             pass  # another process rotated it (or is doing so): reopen the new file
         if self.backupCount > 0:
             for old in self.getFilesToDelete():
-                with_missing_ok(old)
+                _remove(old)
         if not self.delay:
             self.stream = self._open()
         self.rolloverAt = self._next_rollover()
@@ -68,7 +68,7 @@ class ProcessLogTimedFileHandler(logging.handlers.TimedRotatingFileHandler):
         return at
 
 
-def with_missing_ok(path: str) -> None:
+def _remove(path: str) -> None:
     try:
         os.remove(path)
     except FileNotFoundError:

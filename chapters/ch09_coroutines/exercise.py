@@ -11,8 +11,8 @@
      in one loop and returns how many it woke. len(broadcaster) is the number still waiting: it
      must come back to 0 after a publish, after timeouts and after cancelled waits (no leaks).
   3. ReportHandler (GET /report) calls slow_report(), which blocks for half a second: while it
-     runs, the whole server answers nothing, not even /ping. Run it in a thread pool instead:
-     await IOLoop.current().run_in_executor(None, slow_report).
+     runs, the whole server answers nothing, not even /ping. Run it in a thread pool instead
+     (IOLoop.run_in_executor, lesson section 5), and await its result.
 
 Check your work with:  make check-09
 """

@@ -21,6 +21,7 @@ from tornado.simple_httpclient import HTTPTimeoutError
 
 from chapters.ch09_coroutines import app as chapter
 from chapters.ch09_coroutines.app import make_app
+from chapters.ch09_coroutines.weather import weather
 from workbook.net import free_port, live_server
 
 
@@ -225,10 +226,10 @@ async def test_a_wrapped_callback_that_comes_after_the_caller_gave_up_is_harmles
     errors = []
     io_loop.asyncio_loop.set_exception_handler(lambda loop, context: errors.append(context))
     with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(chapter.weather("beijing"), 0.001)  # cancels the Future
+        await asyncio.wait_for(weather("beijing"), 0.001)  # cancels the Future
     await asyncio.sleep(0.1)  # the legacy callback fires now, into a cancelled Future
     assert errors == []  # no InvalidStateError: the callback checked future.done()
-    assert await chapter.weather("shanghai") == "rain, 26°C"
+    assert await weather("shanghai") == "rain, 26°C"
 
 
 # --- 3. The long-poll chat -----------------------------------------------------------------------
@@ -309,8 +310,8 @@ async def test_one_send_releases_every_waiter(fetch):
 @pytest.mark.parametrize("query, message", [
     ("?cursor=abc", b"cursor must be a whole number, not 'abc'"),
     ("?cursor=1.5", b"cursor must be a whole number, not '1.5'"),
-    ("?cursor=-1", b"cursor must be between 0 and 0 (the newest message), not -1"),
-    ("?cursor=7", b"cursor must be between 0 and 0 (the newest message), not 7"),
+    ("?cursor=-1", b"cursor must be between 0 and 0, not '-1'"),
+    ("?cursor=7", b"cursor must be between 0 and 0, not '7'"),
 ], ids=["letters", "fraction", "negative", "ahead"])
 async def test_a_bad_cursor_is_a_400(fetch, query, message):
     response = await fetch("/chat/wait" + query)
@@ -474,3 +475,14 @@ async def test_connections_beyond_the_backlog_wait_for_a_retry(app, backlog, all
         server.stop()
     overlap = max(a["started"] for a in answers) < min(a["ended"] for a in answers)
     assert overlap is all_overlap
+
+
+@pytest.mark.gen_test
+async def test_closing_the_app_stops_its_waiters(app, fetch):
+    waiting = fetch("/chat/wait?cursor=0")
+    await until(fetch, "/chat/stats", "waiters", 1, "1 waiter")
+    await app.close()  # what serve() does on Ctrl-C
+    await asyncio.sleep(0)  # the cancelled Future's done-callback runs on the next turn
+    assert app.chat.waiters == 0
+    assert app.executor._shutdown
+    assert (await waiting).code == 200  # answered empty, not left hanging

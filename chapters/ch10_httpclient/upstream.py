@@ -18,9 +18,11 @@ can:
 The chapter's app starts one on a free port when no UPSTREAM_URL is set; the tests start their
 own. Alone:  python -m chapters.ch10_httpclient.upstream --port=8910
 """
+if not __package__:
+    raise SystemExit("Run it in the venv: python -m chapters.ch10_httpclient.upstream")
+
 import asyncio
 import json
-import math
 import socket
 import struct
 import time
@@ -32,10 +34,10 @@ import tornado.web
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from workbook.web import BaseHandler, NotFoundHandler, number_argument
 
 CHAPTER = manifest.for_path(__file__)
-MAX_DELAY = 10.0
+MAX_DELAY = 10
 
 
 class UpstreamHandler(BaseHandler):
@@ -52,14 +54,7 @@ class HomeHandler(UpstreamHandler):
 
 class SlowHandler(UpstreamHandler):
     async def get(self):
-        raw = self.get_query_argument("delay", "1")
-        try:
-            delay = float(raw)
-        except ValueError:
-            raise tornado.web.HTTPError(400, "delay must be a number, not %r", raw) from None
-        if not (math.isfinite(delay) and 0 <= delay <= MAX_DELAY):
-            raise tornado.web.HTTPError(400, "delay must be between 0 and %g, not %s",
-                                        MAX_DELAY, raw)
+        delay = number_argument(self, "delay", 1, low=0, high=MAX_DELAY, kind=float)
         started = time.monotonic()
         await asyncio.sleep(delay)
         self.write({"tag": self.get_query_argument("tag", ""), "delay": delay,
@@ -68,11 +63,7 @@ class SlowHandler(UpstreamHandler):
 
 class FailHandler(UpstreamHandler):
     def get(self):
-        raw = self.get_query_argument("code", "500")
-        try:
-            code = int(raw)
-        except ValueError:
-            raise tornado.web.HTTPError(400, "code must be a whole number, not %r", raw) from None
+        code = number_argument(self, "code", 500, low=200, high=599)
         if not (code == 200 or 400 <= code <= 599):
             raise tornado.web.HTTPError(400, "code must be 200 or 400 to 599, not %d", code)
         self.set_status(code)
@@ -169,6 +160,30 @@ def start(app: Upstream | None = None) -> tuple[Upstream, tornado.httpserver.HTT
     server = tornado.httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     return app, server, f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+
+
+class OnDemand:
+    """The upstream chapter 10's app calls: the one at `url` if given, else one of its own,
+    started on first use (on the running event loop) and stopped by close()."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.given = url.rstrip("/") if url else None
+        self.own: tuple[Upstream, tornado.httpserver.HTTPServer, str] | None = None
+
+    @property
+    def url(self) -> str:
+        if self.given:
+            return self.given
+        if self.own is None:
+            self.own = start()
+        return self.own[2]
+
+    async def close(self) -> None:
+        if self.own is not None:
+            _, server, _ = self.own
+            self.own = None
+            server.stop()
+            await server.close_all_connections()
 
 
 async def main(argv=None):
