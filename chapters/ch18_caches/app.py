@@ -36,7 +36,7 @@ SERVERS = {"redis": "REDIS_URL", "memcached": "MEMCACHED_URL", "cluster": "REDIS
 
 # --- The handlers: the cache named in the URL, from the Application's registry ----------------
 class BaseHandler(WorkbookHandler, WebHandler):
-    def prepare(self) -> None:
+    def on_prepare(self) -> None:  # after the middlewares' process_request (chapter 15)
         self.alias = self.path_args[0]
         if self.alias not in self.application.conf.CACHES:
             # A store without a URL: a 503 that says how to get one, not a 500.
