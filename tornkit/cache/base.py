@@ -127,7 +127,7 @@ class BaseCache:
                   version: int | None = None) -> None:
         made = self._key(key, version)
         timeout = self.get_backend_timeout(timeout)
-        data = self.serializer.dumps(value)  # before anything is removed: a bad value changes nothing
+        data = self.serializer.dumps(value)  # first: a value it refuses changes nothing
         if timeout == 0:
             await self._delete(made)  # Django's rule: timeout=0 expires the key at once
         else:
