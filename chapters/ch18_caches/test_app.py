@@ -9,6 +9,7 @@ import re
 import threading
 import time
 
+import psutil
 import pytest
 import redis
 import redis.asyncio
@@ -301,6 +302,8 @@ async def test_a_hung_store_is_cache_unavailable_after_its_timeout(kind):
         cache = create_cache(caches_for(**url)[kind])
         await cache.set("k", 1)
         server.pause()  # accepts connections, never answers
+        while psutil.Process(server.pid).status() != psutil.STATUS_STOPPED:
+            await asyncio.sleep(0.01)  # SIGSTOP takes effect a moment later
         started = time.monotonic()
         try:
             with pytest.raises(CacheUnavailable, match=rf"127.0.0.1:{server.port}"):
