@@ -41,11 +41,10 @@ def chapter_app(request):
 
 
 def legacy_data_dirs(data_dir: Path) -> dict:
-    # TEMPORARY, until chapters 05-07 take data_dir (CONTRIBUTING.md, "Writable data"): their old
-    # names for the same folder. Any other make_app keeps them as unused settings. Delete this
-    # function, and its call above, once no make_app reads secret_dir, var_dir or upload_dir.
-    return {"secret_dir": data_dir / "secret", "var_dir": data_dir / "var",
-            "upload_dir": data_dir / "uploads"}
+    # TEMPORARY, until chapter 07 takes data_dir (CONTRIBUTING.md, "Writable data"): its old name
+    # for the folder. Any other make_app keeps it as an unused setting. Delete this function, and
+    # its call above, once no make_app reads upload_dir.
+    return {"upload_dir": data_dir / "uploads"}
 
 
 @pytest.fixture

@@ -112,3 +112,7 @@ class _InContext(tornado.httputil.HTTPMessageDelegate):
 
     def on_connection_close(self) -> None:
         return self.context.run(self.delegate.on_connection_close)
+
+    def execute(self):
+        """Application.__call__ (Tornado's legacy interface) calls it directly."""
+        return self.context.run(self.delegate.execute)

@@ -35,8 +35,8 @@ PAGES = [
 class PagesHandler(BaseHandler):
     def get(self):
         port = self.request.host.rpartition(":")[2]  # for the safe.localhost link
-        port = port if port.isascii() and port.isdigit() else CHAPTER.port
-        self.render("index.html", pages=PAGES, port=port)
+        self.render("index.html", pages=PAGES,
+                    port=port if port.isascii() and port.isdigit() else CHAPTER.port)
 
 
 # --- 路由系统: a URL maps to a class, and the HTTP method to one of its methods ----------------
@@ -104,8 +104,7 @@ class LoginHandler(BaseHandler):
 
     def post(self):
         user = self.get_argument("username")
-        # The page shows this text in an alert(). Plain text, so a name such as
-        # <img src=x onerror=...> is shown, never run, inside the hidden iframe.
+        # Plain text: the page alert()s it, and a name such as <img src=x onerror=...> stays text.
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         self.write(f"弹~~ {user}")
 

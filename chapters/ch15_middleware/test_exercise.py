@@ -69,7 +69,7 @@ def owners(hooks):
     ("process_response", ["C", "B", "A"]),
     ("process_endcall", ["C", "B", "A"]),
     ("process_exception", ["C", "B", "A"]),
-])
+], ids=["call", "request", "render", "response", "endcall", "exception"])
 def test_step1_hooks_run_in_declared_order_then_reversed(exercise, log, phase, expected):
     manager = exercise.Manager([cls() for cls in recorders(log, "A", "B", "C")])
     got = owners(manager.hooks(phase))

@@ -14,7 +14,6 @@ from tornkit.conf import Settings
 from tornkit.handler import ApiHandler, WebHandler
 from tornkit.middleware import Manager, MiddlewareError
 
-TPL = {"template_path": "tpl/ch15_middleware", "ui_modules": {}}
 
 
 class Card(tornado.web.UIModule):
@@ -22,7 +21,7 @@ class Card(tornado.web.UIModule):
         return self.render_string("card.html", title=title)
 
 
-def build(log, routes, middlewares, **settings):
+def build(routes, middlewares, **settings):
     return Application(routes, conf=Settings(MIDDLEWARE_CLASSES=middlewares),
                        template_path="tpl/ch15_middleware", ui_modules={"Card": Card},
                        **settings)
@@ -63,7 +62,7 @@ def http_client(io_loop):
 @pytest.mark.gen_test
 async def test_one_request_in_order_request_phases_declared_response_phases_reversed(
         serve, http_client, log):
-    url = serve(build(log, [("/", page_handler(log))], recorders(log, "A", "B", "C")))
+    url = serve(build([("/", page_handler(log))], recorders(log, "A", "B", "C")))
     assert log == ["init A", "init B", "init C"]  # process_init: once, when the app is built
     log.clear()
     response = await http_client.fetch(url + "/")
@@ -80,7 +79,7 @@ async def test_one_request_in_order_request_phases_declared_response_phases_reve
 
 @pytest.mark.gen_test
 async def test_a_second_request_runs_every_phase_again(serve, http_client, log):
-    url = serve(build(log, [("/", page_handler(log))], recorders(log, "A")))
+    url = serve(build([("/", page_handler(log))], recorders(log, "A")))
     log.clear()
     await http_client.fetch(url + "/")
     first = list(log)
@@ -101,7 +100,7 @@ async def test_a_truthy_process_request_ends_the_request_phase_and_skips_get(
         serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_request=lambda self, handler, clear: deny(handler, clear))
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     response = await http_client.fetch(url + "/", raise_error=False)
     assert (response.code, response.body) == (401, b"sign in first")
@@ -114,7 +113,7 @@ async def test_a_truthy_process_request_ends_the_request_phase_and_skips_get(
 async def test_a_truthy_render_ends_that_render_only(serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_render=lambda self, *args, **kwargs: True)
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     await http_client.fetch(url + "/")
     renders = [event for event in log if event.startswith("render")]
@@ -129,7 +128,7 @@ async def test_a_truthy_render_ends_that_render_only(serve, http_client, log):
 async def test_clear_ends_every_phase_for_the_rest_of_the_request(serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_request=lambda self, handler, clear: clear())
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     response = await http_client.fetch(url + "/")
     assert response.code == 200
@@ -145,7 +144,7 @@ async def test_a_truthy_process_call_keeps_the_later_middlewares_out_of_the_requ
         serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_call=lambda self, request, clear: True)
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     await http_client.fetch(url + "/")
     # C never saw the request: no hook of C runs, so C never gets an endcall without a call.
@@ -170,7 +169,7 @@ async def test_an_async_process_request_finishes_before_on_prepare(serve, http_c
         def get(self):
             self.write(self.user)
 
-    url = serve(build(log, [("/", Page)], [A]))
+    url = serve(build([("/", Page)], [A]))
     log.clear()
     response = await http_client.fetch(url + "/")
     assert response.body == b"ann"
@@ -185,7 +184,7 @@ async def test_await_self_finish_works(serve, http_client, log):
             await self.finish("done")  # tornadopy's finish() returned None: TypeError here
             log.append("after finish")
 
-    url = serve(build(log, [("/", Page)], recorders(log, "A")))
+    url = serve(build([("/", Page)], recorders(log, "A")))
     log.clear()
     response = await http_client.fetch(url + "/")
     assert response.body == b"done"
@@ -205,7 +204,7 @@ async def test_process_response_gets_the_body_parts_and_may_rewrite_them(serve, 
             self.write("hello, ")
             self.write("world")
 
-    url = serve(build(log, [("/", Page)], [A]))
+    url = serve(build([("/", Page)], [A]))
     response = await http_client.fetch(url + "/")
     assert response.body == b"HELLO, WORLD"
     assert response.headers["X-Seen-By"] == "A"
@@ -225,7 +224,7 @@ class GetOnly(WebHandler):
 
 @pytest.mark.gen_test
 async def test_a_405_never_reaches_prepare_and_still_balances(serve, http_client, log):
-    url = serve(build(log, [("/", GetOnly)], recorders(log, "A", "B", "C")))
+    url = serve(build([("/", GetOnly)], recorders(log, "A", "B", "C")))
     log.clear()
     response = await http_client.fetch(url + "/", method="POST", body="", raise_error=False)
     assert response.code == 405
@@ -235,7 +234,7 @@ async def test_a_405_never_reaches_prepare_and_still_balances(serve, http_client
 
 @pytest.mark.gen_test
 async def test_an_xsrf_403_never_reaches_prepare_and_still_balances(serve, http_client, log):
-    url = serve(build(log, [("/", page_handler(log))], recorders(log, "A", "B", "C"),
+    url = serve(build([("/", page_handler(log))], recorders(log, "A", "B", "C"),
                       xsrf_cookies=True, cookie_secret="test-secret-" * 4))
     log.clear()
     response = await http_client.fetch(url + "/", method="POST", body="x=1", raise_error=False)
@@ -248,7 +247,7 @@ async def test_an_xsrf_403_never_reaches_prepare_and_still_balances(serve, http_
 @pytest.mark.gen_test
 async def test_handlers_that_are_not_webhandlers_still_balance(serve, http_client, log, tmp_path):
     (tmp_path / "a.txt").write_text("static")
-    url = serve(build(log, [("/go", tornado.web.RedirectHandler, {"url": "/a"})],
+    url = serve(build([("/go", tornado.web.RedirectHandler, {"url": "/a"})],
                       recorders(log, "A", "B"), static_path=str(tmp_path)))
     for path in ("/nowhere", "/go", "/static/a.txt"):  # Tornado's 404, redirect, static file
         log.clear()
@@ -266,7 +265,7 @@ async def test_a_middleware_that_raises_gets_process_exception_and_the_visitor_a
         serve, http_client, log, caplog):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_request=boom)
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     with caplog.at_level(logging.ERROR, logger="tornado.application"):
         response = await http_client.fetch(url + "/", raise_error=False)
@@ -282,7 +281,7 @@ async def test_a_middleware_that_raises_gets_process_exception_and_the_visitor_a
 async def test_a_process_call_that_raises_answers_500_and_balances(serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_call=boom)
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     response = await http_client.fetch(url + "/", method="DELETE", raise_error=False)
     assert response.code == 500
@@ -296,7 +295,7 @@ async def test_a_process_call_that_raises_answers_500_and_balances(serve, http_c
 async def test_a_process_endcall_that_raises_does_not_stop_the_others(serve, http_client, log):
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_endcall=boom)
-    url = serve(build(log, [("/", page_handler(log))], [A, B, C]))
+    url = serve(build([("/", page_handler(log))], [A, B, C]))
     log.clear()
     response = await http_client.fetch(url + "/")
     assert response.code == 200
@@ -314,7 +313,7 @@ async def test_process_exception_runs_reversed_and_a_truthy_one_handles_it(
 
     A, C = recorders(log, "A", "C")
     B, = recorders(log, "B", process_exception=lambda self, *args: True)
-    url = serve(build(log, [("/", Boom)], [A, B, C]))
+    url = serve(build([("/", Boom)], [A, B, C]))
     log.clear()
     with caplog.at_level(logging.ERROR, logger="tornado.application"):
         response = await http_client.fetch(url + "/", raise_error=False)
@@ -359,8 +358,8 @@ def test_an_async_hook_where_only_process_request_may_be_async_is_an_error(log):
 @pytest.mark.gen_test
 async def test_two_applications_run_their_own_middlewares_only(serve, http_client):
     log_one, log_two = [], []
-    one = serve(build(log_one, [("/", GetOnly)], recorders(log_one, "One")))
-    two = serve(build(log_two, [("/", GetOnly)], recorders(log_two, "Two")))
+    one = serve(build([("/", GetOnly)], recorders(log_one, "One")))
+    two = serve(build([("/", GetOnly)], recorders(log_two, "Two")))
     log_one.clear(), log_two.clear()
     await http_client.fetch(one + "/")
     assert log_one == ["call One", "request One", "response One", "endcall One"]

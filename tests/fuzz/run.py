@@ -14,7 +14,7 @@ import re
 import time
 import traceback
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import tornado.httpserver
 import tornado.testing
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
 from .client import Answer, exchange, honest_get
-from .detectors import Finding, judge, leak_markers, route_of
+from .detectors import Finding, judge, leak_markers, local, route_of
 from .generators import Context, Requests, Sent, make_xsrf
 from .target import Route, Target, routes_of
 from .writes import watch_writes
@@ -194,15 +194,23 @@ async def _stop(server, app):
 
 
 async def check_pages(target, port, send, result, when) -> list[Answer]:
-    """GET every page the manifest lists: each must answer 200."""
+    """GET every page the manifest lists: each must answer 200, after the redirects on this site
+    a browser would follow (a members' page sends a visitor to /login?next=...)."""
     host = f"127.0.0.1:{port}"
     answers = []
     for path in target.good_paths:
+        seen = [path]
         answer = await send(Sent(honest_get(path, host)))
+        answers.append(answer)
+        while (300 <= (answer.status or 0) < 400 and len(seen) < 5
+               and local(location := answer.header("Location") or "", host)):
+            seen.append(urlsplit(location)._replace(scheme="", netloc="").geturl())
+            answer = await send(Sent(honest_get(seen[-1], host)))
+            answers.append(answer)
         if answer.status != 200:
             result.add("down afterwards" if when == "after the fuzz" else "down before",
-                       f"GET {path} {when}: {answer.status}", honest_get(path, host), answer.raw)
-        answers.append(answer)
+                       f"GET {' -> '.join(seen)} {when}: {answer.status}",
+                       honest_get(seen[-1], host), answer.raw)
     return answers
 
 
