@@ -594,7 +594,8 @@ class RedisCluster:
             result = subprocess.run(
                 [cli, "--cluster", "create", *[f"{n.host}:{n.port}" for n in self.nodes],
                  "--cluster-replicas", "0", "--cluster-yes"],
-                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                start_new_session=True)  # a Ctrl-C is ours to handle, not a failed create
             if result.returncode:
                 raise ServiceError(f"redis-cli --cluster create failed:\n{result.stdout}"
                                    f"{result.stderr}")
