@@ -55,19 +55,20 @@ class BaseHandler(WorkbookHandler):
     def home(self) -> str:
         return f"/{self.session_type}/"
 
+    def page(self, template: str, **kwargs) -> None:
+        self.render(template, kind=self.session_type, title=KINDS[self.session_type], **kwargs)
+
 
 class HomeHandler(BaseHandler):
     async def get(self):
         self.session["visits"] = (self.session["visits"] or 0) + 1
         await self.session.save()
-        self.render("home.html", kind=self.session_type, title=KINDS[self.session_type],
-                    session=self.session, node=getattr(self.session, "node", None))
+        self.page("home.html", session=self.session, node=getattr(self.session, "node", None))
 
 
 class LoginHandler(BaseHandler):
     def get(self):
-        self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
-                    error=None)
+        self.page("login.html", error=None)
 
     async def post(self):
         name = self.get_body_argument("username")
@@ -76,9 +77,7 @@ class LoginHandler(BaseHandler):
             None, password_matches, name, self.get_body_argument("password"))
         if not matches:
             self.set_status(403)
-            self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
-                        error="wrong username or password")
-            return
+            return self.page("login.html", error="wrong username or password")
         self.session["user"] = name
         await self.session.regenerate()  # a new id at login: no session fixation
         self.redirect(self.home())
