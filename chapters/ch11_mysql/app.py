@@ -107,13 +107,11 @@ class LoginHandler(BaseHandler):
         name, password = self.form_name(), self.get_body_argument("password")
         await self.schema()
         row = await self.db(get_user_by_conn_pool(self.pool, name))
-        # No such user: hash anyway, so that both failures take as long and answer the same
-        # (no probing for which names exist).
+        # No such user: hash anyway, so both failures take as long and answer the same.
         salt, digest = (row[2], row[3]) if row else (NOBODY_SALT, NOBODY_HASH)
         if not await password_matches(password, salt, digest) or row is None:
             self.set_status(403)
-            self.render("login.html", error="wrong username or password", name=name)
-            return
+            return self.render("login.html", error="wrong username or password", name=name)
         await self.db(self.pool.execute(
             "INSERT INTO events (user_id, what) VALUES (%s, 'login')", (row[0],)))
         self.log_in(row[1])
@@ -132,8 +130,7 @@ class RegisterHandler(BaseHandler):
             await self.db(register_user(self.pool, name, password))
         except tornado_mysql.err.IntegrityError:  # UNIQUE(name): the transaction rolled back
             self.set_status(409)
-            self.render("register.html", error=f"the name {name} is taken", name=name)
-            return
+            return self.render("register.html", error=f"the name {name} is taken", name=name)
         self.log_in(name)
 
 
