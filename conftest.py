@@ -5,6 +5,7 @@ import pytest
 import tornado.httpserver
 import tornado.ioloop
 import tornado.testing
+import tornado.web
 
 from workbook import exercise as _exercise
 from workbook import manifest
@@ -18,6 +19,23 @@ def io_loop():
     yield loop
     asyncio.set_event_loop(None)
     loop.close(all_fds=True)
+
+
+@pytest.fixture
+def http_server(request, io_loop, _unused_port):
+    """pytest-tornado's http_server, which first makes sure the `app` fixture is an Application:
+    a make_app() that forgets its `return` would otherwise fail every request with
+    "HTTPStreamClosedError: Stream closed", far from the mistake."""
+    app = request.getfixturevalue(request.config.option.app_fixture)
+    if not isinstance(app, tornado.web.Application):
+        pytest.fail(f"make_app() returned {app!r}, not a tornado.web.Application: it must "
+                    "return the Application it builds", pytrace=False)
+    server = tornado.httpserver.HTTPServer(app)
+    server.add_socket(_unused_port[0])
+    yield server
+    server.stop()
+    io_loop.run_sync(server.close_all_connections,
+                     timeout=request.config.option.async_test_timeout)
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from bench.common import Row, raise_fd_limit
 from workbook.manifest import ROOT
 
 # Each module has rows() -> list[Row]; all measured in this one run, on this machine.
-MODULES = ["bench.hello", "bench.longpoll", "bench.waits", "bench.fanout", "bench.mysql"]
+MODULES = ["bench.hello", "bench.tornkit_stack", "bench.longpoll", "bench.waits", "bench.fanout",
+           "bench.mysql"]
 
 
 def table(rows: list[Row]) -> str:

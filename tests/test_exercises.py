@@ -37,7 +37,7 @@ def test_untouched_exercise_fails_every_test(chapter, tmp_path):
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
 def test_solution_copied_over_the_exercise_passes(chapter, tmp_path):
     root = tmp_path / "workbook"
-    for name in ("chapters", "solutions", "tpl", "static", "workbook"):
+    for name in ("chapters", "solutions", "tpl", "static", "workbook", "tornkit"):
         shutil.copytree(manifest.ROOT / name, root / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("conftest.py", "pyproject.toml"):

@@ -45,14 +45,23 @@ def load(chapter: Chapter) -> ModuleType:
     return module
 
 
+def command(chapters: list[Chapter], extra: list[str] = ()) -> list[str]:
+    """The pytest command line that runs these chapters' exercise tests."""
+    return [sys.executable, "-m", "pytest",
+            *(f"chapters/{chapter.slug}/test_exercise.py" for chapter in chapters),
+            "-p", "no:cacheprovider", *PLUGINS, *extra]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    # Only the plugins exercise tests use: the notebook plugin alone takes seconds to import.
+    return {**os.environ, ENV: "learner", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **extra}
+
+
 def run_tests(
     chapter: Chapter, *, root: Path = ROOT, quiet: bool = False, extra: list[str] = ()
 ) -> subprocess.CompletedProcess:
     """Run chapter's exercise tests against the learner's file in the tree at root."""
-    cmd = [sys.executable, "-m", "pytest", f"chapters/{chapter.slug}/test_exercise.py",
-           "-p", "no:cacheprovider", *PLUGINS, *extra]
-    # Only the plugins exercise tests use: the notebook plugin alone takes seconds to import.
-    env = {**os.environ, ENV: "learner", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    cmd, env = command([chapter], extra), environment()
     if quiet:
         return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     return subprocess.run(cmd, cwd=root, env=env)

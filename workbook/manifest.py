@@ -1,6 +1,10 @@
-"""The chapter manifest (chapters/chapters.toml), read into Chapter objects."""
+"""The chapter manifest (chapters/chapters.toml), read into Chapter objects.
+
+    python -m workbook.manifest      rewrites README.md's table of chapters from the manifest
+"""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +24,8 @@ class Chapter:
     paths: tuple[str, ...] = ()
     ready: bool = False
     hints: tuple[str, ...] = field(default=())
+    # What the fuzz (tests/fuzz/apps.py) needs to know beyond the rest: optional, most have none
+    fuzz: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def nn(self) -> str:
@@ -73,3 +79,44 @@ def for_path(path: str | Path) -> Chapter:
         if chapter.slug in parts:
             return chapter
     raise LookupError(f"{path} belongs to no chapter in {MANIFEST.name}")
+
+
+# --- README.md's table of chapters: written from the manifest, checked by tests/test_integrity.py
+README = ROOT / "README.md"
+TABLE_HEADER = ("| # | Chapter | The notes | Lesson | Notebook |\n"
+                "|---|---|---|---|---|\n")
+
+
+def readme_row(chapter: Chapter) -> str:
+    c = chapter
+    if not c.ready:
+        return f"| {c.nn} | {c.title} | {c.notes} | coming | coming |"
+    return (f"| {c.nn} | {c.title} | {c.notes} | [lesson](chapters/{c.slug}/README.md) | "
+            f"[notebook](notebooks/{c.slug}.ipynb) |")
+
+
+def readme_table(chapters: list[Chapter] | None = None) -> str:
+    return TABLE_HEADER + "".join(readme_row(c) + "\n" for c in chapters or load())
+
+
+def table_span(text: str) -> re.Match:
+    """Where README.md's table of chapters is: its header and every row after it."""
+    found = re.search(re.escape(TABLE_HEADER) + r"(?:\|.*\n)*", text)
+    if found is None:
+        raise LookupError(f"{README.name} has no table that starts {TABLE_HEADER.splitlines()[0]!r}")
+    return found
+
+
+def write_readme_table(path: Path = README) -> bool:
+    """Rewrite the table in README.md; whether it changed."""
+    text = path.read_text(encoding="utf-8")
+    span = table_span(text)
+    new = text[:span.start()] + readme_table() + text[span.end():]
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    changed = write_readme_table()
+    print(f"{README.name}: the table of chapters {'rewritten' if changed else 'was up to date'}")

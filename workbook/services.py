@@ -4,7 +4,7 @@ apps of the chapters that need one (chapters.toml `services`).
 Debian's own servers (`make system` installs mariadb-server, redis-server and memcached), each
 started on a free port of 127.0.0.1 with its data in a temporary directory, and stopped (the
 directory removed) when done. Nothing is installed as a system service, nothing auto-starts,
-nothing listens beyond loopback. mirakuru (the launcher beneath pytest-mysql and pytest-redis)
+nothing listens beyond loopback. mirakuru (the launcher pytest-mysql and pytest-redis use)
 starts each one and waits until its port accepts connections.
 
     with services.MariaDB() as mysql:        # ~1 s: mariadb-install-db, then mariadbd
@@ -211,9 +211,6 @@ class Service:
             self._executor = None
         return self.stop()
 
-    def restart(self) -> Service:
-        return self.stop().start()
-
     def pause(self) -> None:
         """SIGSTOP: the server still accepts TCP connections (the kernel does) but never
         answers: what clients without timeouts hang on."""
@@ -274,9 +271,21 @@ class MariaDB(Service):
         command = [install, "--no-defaults", f"--datadir={self.workdir / 'data'}",
                    "--auth-root-authentication-method=normal", "--skip-test-db",
                    "--skip-name-resolve", *self.SMALL, *_as_root()]
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode:
-            raise ServiceError(f"mariadb-install-db failed:\n{result.stdout}{result.stderr}")
+        # A session of its own: a Ctrl-C in the terminal interrupts us (and we stop it), not it
+        # behind our back (which looked like a failed installation).
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, start_new_session=True)
+        try:
+            output, _ = process.communicate()
+        except BaseException:
+            # The script's own children (mariadbd --bootstrap) too: they would go on writing
+            # into the data directory after we remove it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+        if process.returncode:
+            raise ServiceError(f"mariadb-install-db failed:\n{output}")
 
     def command(self) -> list[str]:
         w = self.workdir
@@ -363,8 +372,7 @@ def provide(kind: str, *, count: int | None = None, env: str | None = None,
         say(f"{cls.title}: using {env}={redact(configured)}")
         yield urls if count is not None else urls[0]
         return
-    with contextlib.ExitStack() as stack:
-        _sigterm_like_ctrl_c(stack)
+    with _stops_cleanly(), contextlib.ExitStack() as stack:
         servers = [cls(name=(names[i] if names else None)) for i in range(count or 1)]
         for server in servers:
             stack.enter_context(server)
@@ -374,22 +382,64 @@ def provide(kind: str, *, count: int | None = None, env: str | None = None,
         try:
             yield [s.url for s in servers] if count is not None else servers[0].url
         finally:
+            _ignore_stop_signals()  # stopping the servers is not to be cut short
             say(f"{cls.title}: stopped the private server{'s' if len(servers) > 1 else ''}")
 
 
-def _sigterm_like_ctrl_c(stack: contextlib.ExitStack) -> None:
-    """Until the block ends, SIGTERM raises KeyboardInterrupt as Ctrl-C does, so that `kill`
-    during start-up (before the app's own handlers are in place) still runs the clean-up."""
+# --- Stopping cleanly, whenever the stop comes ----------------------------------------------
+# Ctrl-C (SIGINT), `kill` (SIGTERM) and a closed terminal (SIGHUP) all stop an app that runs
+# private servers the same way: its servers stopped, their data removed, "Stopped." and no
+# traceback, whether the signal comes while MariaDB is still being installed, while the app
+# starts, or while it serves (there workbook.runner.serve's own handlers take over).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_guard = {"depth": 0, "saved": {}, "stopped": False}
+
+
+def _stop_signal(signum, frame):
+    _guard["stopped"] = True
+    _ignore_stop_signals()  # a second Ctrl-C must not cut the clean-up short
+    raise KeyboardInterrupt
+
+
+def _ignore_stop_signals() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _stops_cleanly() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
-        stack.callback(signal.signal, signal.SIGTERM, signal.SIG_DFL)
+    outermost = _guard["depth"] == 0
+    if outermost:
+        _guard["saved"] = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+        _guard["stopped"] = False
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, _stop_signal)
+    _guard["depth"] += 1
+    try:
+        yield
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # KeyboardInterrupt: the signal came while this thread ran our code (or the app's);
+        # CancelledError: it came while the event loop waited, and asyncio.run cancelled main().
+        if not (outermost and _guard["stopped"]):
+            raise
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print("Stopped.", flush=True)
+        raise SystemExit(0) from None
+    finally:
+        _guard["depth"] -= 1
+        if outermost:
+            for sig, handler in _guard["saved"].items():
+                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def say(message: str) -> None:
     # stderr, like the server's log lines: stdout starts with the app's "Serving on ..." line.
-    print(f"[workbook] {message}", file=sys.stderr, flush=True)
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        print(f"[workbook] {message}", file=sys.stderr, flush=True)
 
 
 def redact(urls: str) -> str:

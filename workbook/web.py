@@ -36,8 +36,9 @@ class StaticHandler(BaseHandler, tornado.web.StaticFileHandler):
 
     - BaseHandler's errors: "403 Forbidden: ../secret.txt is not in root static directory" in
       plain text, instead of Tornado's bare HTML page.
-    - A NUL byte in the path is a 400. Tornado 6.6.1 passes "/static/a.png%00" on to os.stat(),
-      which raises ValueError (not OSError), and the client gets a 500 and the log a traceback.
+    - A NUL byte in the path is a 400. Tornado 6.6.1 passes "/static/a.png%00" on to
+      os.path.realpath() (the symlink check in validate_absolute_path), which raises ValueError
+      (not OSError), and the client gets a 500 and the log a traceback.
     Everything else (versions, caching headers, 304s, ranges, refusing ../) is Tornado's own.
     Chapter 04 teaches it.
     """

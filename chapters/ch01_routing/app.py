@@ -3,6 +3,10 @@
 Run it:  make chapter-01        or   python -m chapters.ch01_routing.app --port=8801
 Lesson:  chapters/ch01_routing/README.md
 """
+if not __package__:
+    raise SystemExit("Run it with `make chapter-01`, or in the venv: "
+                     "python -m chapters.ch01_routing.app")
+
 import asyncio
 
 import tornado.web
@@ -13,6 +17,26 @@ from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler
 
 CHAPTER = manifest.for_path(__file__)
+
+# What / lists: each page the lesson asks you to try, and what it shows.
+PAGES = [
+    ("/index", "§1 MainHandler: Hello, world"),
+    ("/story/42", "§1 a regex group, ([0-9]+), arrives in get() as the str '42'"),
+    ("/story/12abc", "§1 a pattern must match the whole path: the catch-all answers instead"),
+    ("/latest", "§2 a redirect to a path built by reverse_url('story', 42)"),
+    ("/args?name=topaz&tag=a&tag=b", "§3 the request API: every way of reading an argument"),
+    ("/index/abc", "§4 the any-host table: HomeHandler"),
+    ("/pro/tea", "§4 the any-host table: ProHandler"),
+    ("/admin/x", "§4 on this host, the catch-all AllHandler; on safe.localhost, AdminHandler"),
+    ("/login", "§5 the practice app: a form, a hidden iframe and an alert()"),
+]
+
+
+class PagesHandler(BaseHandler):
+    def get(self):
+        port = self.request.host.rpartition(":")[2]  # for the safe.localhost link
+        self.render("index.html", pages=PAGES,
+                    port=port if port.isascii() and port.isdigit() else CHAPTER.port)
 
 
 # --- 路由系统: a URL maps to a class, and the HTTP method to one of its methods ----------------
@@ -80,15 +104,19 @@ class LoginHandler(BaseHandler):
 
     def post(self):
         user = self.get_argument("username")
-        # The page shows this text in an alert(). Plain text, so a name such as
-        # <img src=x onerror=...> is shown, never run, inside the hidden iframe.
+        # Plain text: the page alert()s it, and a name such as <img src=x onerror=...> stays text.
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         self.write(f"弹~~ {user}")
 
 
-def make_app(**settings) -> tornado.web.Application:
+def make_app(**overrides) -> tornado.web.Application:
+    settings = {
+        "template_path": manifest.ROOT / "tpl" / CHAPTER.slug,  # the notes: 'template_path': 'tpl'
+        **overrides,
+    }
     app = tornado.web.Application(
         [
+            (r"/", PagesHandler),
             (r"/index", MainHandler),
             url(r"/story/([0-9]+)", StoryHandler, name="story"),
             (r"/latest", LatestStoryHandler),
@@ -100,7 +128,6 @@ def make_app(**settings) -> tornado.web.Application:
             (r"/pro/\w*", ProHandler),
             (r"/.*", AllHandler),
         ],
-        template_path=manifest.ROOT / "tpl" / CHAPTER.slug,  # the notes: 'template_path': 'tpl'
         **settings,
     )
     # The notes' table, host "safe": on safe.localhost these win; what they do not match falls

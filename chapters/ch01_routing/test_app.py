@@ -3,13 +3,35 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from tornado.escape import xhtml_escape
 
-from chapters.ch01_routing.app import make_app
+from chapters.ch01_routing.app import PAGES, make_app
 
 
 @pytest.fixture
 def app():
     return make_app()
+
+
+# --- /: what the app has to show ---------------------------------------------------------------
+@pytest.mark.gen_test
+async def test_the_index_links_every_page_of_the_lesson(fetch):
+    response = await fetch("/", host="127.0.0.1:18001")
+    html = response.body.decode()
+    assert response.code == 200
+    for path, _ in PAGES:
+        assert f'<a href="{xhtml_escape(path)}">' in html
+        assert (await fetch(path)).code in (200, 302), path
+    # the host example a URL cannot carry, with the port the browser used
+    assert "curl -H 'Host: safe.localhost' http://127.0.0.1:18001/admin/x" in html
+    assert 'href="http://safe.localhost:18001/admin/x"' in html
+
+
+@pytest.mark.gen_test
+async def test_the_index_takes_only_a_number_from_the_host_header(fetch):
+    response = await fetch("/", host="127.0.0.1:x")
+    assert response.code == 200
+    assert "http://safe.localhost:8801/admin/x" in response.body.decode()
 
 
 # --- 路由系统 --------------------------------------------------------------------------------------

@@ -4,6 +4,10 @@
 Run it:  make chapter-02        or   python -m chapters.ch02_templates.app --port=8802
 Lesson:  chapters/ch02_templates/README.md
 """
+if not __package__:
+    raise SystemExit("Run it with `make chapter-02`, or in the venv: "
+                     "python -m chapters.ch02_templates.app")
+
 import asyncio
 
 import tornado.locale
@@ -17,11 +21,16 @@ CHAPTER = manifest.for_path(__file__)
 TEMPLATE_PATH = manifest.ROOT / "tpl" / CHAPTER.slug  # the notes: "template_path": "tpl"
 STATIC_PATH = manifest.ROOT / "static" / CHAPTER.slug  # static_url("42.svg") looks here
 
+# What / lists: each page the lesson asks you to try, and what it shows.
 PAGES = [
-    ("/statements", "control statements {% %} and expressions {{ }}"),
-    ("/namespace", "every name a template gets without being passed it"),
-    ("/login", "the notes' daddy.html, son.html and header.html: extends, block, include"),
-    ("/echo?text=%3Cscript%3Ealert(1)%3C/script%3E", "autoescape: {{ }} against {% raw %}"),
+    ("/statements", "§2 control statements {% %} and expressions {{ }}"),
+    ("/statements?item=7&item=42%E5%8C%BA", "§2 the same, over the items you send"),
+    ("/namespace", "§3 every name a template gets without being passed it"),
+    ("/namespace?lang=zh_CN&user=topaz", "§3 the same, with a locale and a current_user"),
+    ("/login", "§4 the notes' daddy.html, son.html and header.html: extends, block, include"),
+    ("/echo?text=%3Cscript%3Ealert(1)%3C/script%3E", "§5 autoescape: {{ }} against {% raw %}"),
+    ("/echo?text=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20www.tornadoweb.org",
+     "§5 {% raw linkify(text) %}: links made, the rest escaped"),
 ]
 
 
@@ -109,12 +118,16 @@ class EchoHandler(BaseHandler):
         self.render("echo.html", text=self.get_query_argument("text", "<b>bold?</b> www.tornadoweb.org"))
 
 
-def make_app(**settings) -> tornado.web.Application:
-    # Tests pass template_path (a copy in a temporary folder) and the cache settings:
+def make_app(**overrides) -> tornado.web.Application:
+    # Tests override template_path (a copy in a temporary folder) and the cache settings:
     # compiled_template_cache, template_whitespace, debug.
-    settings.setdefault("template_path", str(TEMPLATE_PATH))
-    settings.setdefault("static_path", str(STATIC_PATH))
-    settings.setdefault("static_handler_class", StaticHandler)  # a 400, not a 500, for a NUL
+    settings = {
+        "template_path": str(TEMPLATE_PATH),
+        "static_path": str(STATIC_PATH),
+        "static_handler_class": StaticHandler,  # a 400, not a 500, for a NUL in the path
+        "default_handler_class": NotFoundHandler,
+        **overrides,
+    }
     return tornado.web.Application(
         [
             (r"/", IndexHandler),
@@ -123,7 +136,6 @@ def make_app(**settings) -> tornado.web.Application:
             (r"/login", LoginHandler),
             (r"/echo", EchoHandler),
         ],
-        default_handler_class=NotFoundHandler,
         **settings,
     )
 

@@ -19,7 +19,7 @@ GET /shelf/topaz a page that:
      instead of the list               -> {% if books %} ... {% else %} ... {% end %}
 
 Check your work with:  make check-02
-Try it:  python -m chapters.ch02_templates.exercise --port=8822, then http://127.0.0.1:8822/shelf/topaz
+Try it:  make try-02, then http://127.0.0.1:9802/shelf/topaz
 """
 import asyncio
 from pathlib import Path

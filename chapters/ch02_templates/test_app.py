@@ -6,11 +6,12 @@ import shutil
 from urllib.parse import quote, urlencode
 
 import pytest
+import tornado.escape
 import tornado.template
 import tornado.web
 
 from chapters.ch02_templates import naive
-from chapters.ch02_templates.app import STATIC_PATH, TEMPLATE_PATH, make_app
+from chapters.ch02_templates.app import PAGES, STATIC_PATH, TEMPLATE_PATH, make_app
 from workbook.net import free_port
 
 
@@ -49,9 +50,10 @@ async def page(fetch, path):
 @pytest.mark.gen_test
 async def test_index_links_every_page(fetch):
     html = await page(fetch, "/")
-    assert html.count("<li><a href=") == 4
-    for path in ("/statements", "/namespace", "/login", "/echo?text="):
-        assert f'<a href="{path}' in html
+    assert html.count("<li><a href=") == len(PAGES)
+    for path, _ in PAGES:
+        assert f'<a href="{tornado.escape.xhtml_escape(path)}">' in html
+        assert (await fetch(path)).code == 200, path
     assert "the notes&#x27; daddy.html" in html  # {{ }} escapes ' too (as &#x27; since Tornado 6.4)
 
 

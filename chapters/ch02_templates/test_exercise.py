@@ -1,5 +1,8 @@
 """Tests of the chapter 02 exercise. `make check-02` runs them on your exercise.py and
-exercise_tpl/shelf.html; plain `pytest` runs them on solutions/ch02_templates/."""
+exercise_tpl/shelf.html; plain `pytest` runs them on solutions/ch02_templates/.
+
+Each message says what was asked, what came back, and the lesson section (README.md) that
+explains it."""
 from html.parser import HTMLParser
 
 import pytest
@@ -10,12 +13,13 @@ EVIL = '<script>alert("shelf")</script>'
 @pytest.fixture
 def app(exercise):
     Book = exercise.Book
-    return exercise.make_app(shelves={
+    app = exercise.make_app(shelves={
         "topaz": [Book("Tornado in 42区", True), Book("Pride & <Prejudice>", False),
                   Book("The 1024 nights", True)],
         "mallory": [Book(EVIL, False)],
         "newbie": [],
     })
+    return app
 
 
 def said(response):
@@ -57,90 +61,135 @@ class Page(HTMLParser):
             self.empty += data
 
 
-async def page_of(fetch, owner):
-    response = await fetch(f"/shelf/{owner}")
-    assert response.code == 200, (
-        f"GET /shelf/{owner} should answer 200, got {said(response)}: "
-        "step 1 first: ShelfHandler.get calls self.render('shelf.html', owner=owner, books=books)")
-    return response.body.decode(), Page(response.body.decode())
+def raised(caplog):
+    """The exception the server logged for its last 500, as 'Type: message'."""
+    errors = [r for r in caplog.records if r.name == "tornado.application" and r.exc_info]
+    if not errors:
+        return "nothing that was logged"
+    error = errors[-1].exc_info[1]
+    return f"{type(error).__name__}: {error}"
+
+
+@pytest.fixture
+def page_of(fetch, caplog):
+    async def page_of(owner):
+        response = await fetch(f"/shelf/{owner}")
+        if response.code == 500:
+            raise AssertionError(
+                f"GET /shelf/{owner} failed with a 500: rendering raised {raised(caplog)}. A "
+                "name the template uses must be passed by render() or be in the default "
+                "namespace (lesson §1 and §3); a template that does not parse names its line.")
+        assert response.code == 200, (
+            f"Step 1: GET /shelf/{owner} should answer 200, got {said(response)}. "
+            "ShelfHandler.get renders exercise_tpl/shelf.html, passing it the owner and the "
+            "books (lesson §1).")
+        return response.body.decode(), Page(response.body.decode())
+    return page_of
 
 
 @pytest.mark.gen_test
-async def test_step1_the_handler_renders_shelf_html(fetch):
-    html, _ = await page_of(fetch, "topaz")
+async def test_step1_the_handler_renders_shelf_html(fetch, page_of):
+    html, _ = await page_of("topaz")
+    why = (" The page is base.html's, but without shelf.html's heading: in a template that "
+           "extends another, text outside the blocks is dropped (lesson §4)." if "<main>" in html
+           else " Every keyword argument of render() becomes a name in the template (lesson §1).")
     assert "<h1>topaz's shelf</h1>" in html, (
-        f"GET /shelf/topaz should show <h1>topaz's shelf</h1> (shelf.html's heading), got "
-        f"{html[:300]!r}: render 'shelf.html' with owner=owner")
+        f"Step 1: GET /shelf/topaz should show shelf.html's heading, <h1>topaz's shelf</h1>; "
+        f"the page was {html[:300]!r}.{why}")
     response = await fetch("/shelf/nobody")
-    assert response.code == 404, f"GET /shelf/nobody should stay a 404, got {said(response)}"
+    assert response.code == 404, (
+        f"Step 1: GET /shelf/nobody (no such shelf) should stay a 404, got {said(response)}.")
 
 
 @pytest.mark.gen_test
-async def test_step2_shelf_extends_base(fetch):
-    html, page = await page_of(fetch, "topaz")
-    assert page.title == "topaz's shelf", (
-        f"the <title> should be \"topaz's shelf\", got {page.title!r}: start shelf.html with "
-        "{% extends \"base.html\" %} and fill {% block title %}{{ owner }}'s shelf{% end %}")
+async def test_step2_shelf_extends_base(page_of):
+    html, page = await page_of("topaz")
     assert "<footer>" in html and "<main>" in html, (
-        "the page should have base.html's <main> and <footer>: {% extends \"base.html\" %}")
+        "Step 2: the page should be base.html's, with its <main> and <footer>; the page was "
+        f"{html[:300]!r}. A template names the one it extends on its first line (lesson §4).")
+    assert page.title == "topaz's shelf", (
+        f"Step 2: the <title> should be \"topaz's shelf\", got {page.title!r}. base.html's "
+        "title is a block: shelf.html replaces it with one of the same name (lesson §4).")
     main = html[html.index("<main>"):html.index("</main>")]
     assert "<h1>topaz's shelf</h1>" in main, (
-        "the <h1> should be inside base.html's <main>: put the page's body in "
-        "{% block content %} ... {% end %} (outside a block, an extending template's text is dropped)")
+        "Step 2: the <h1> should be inside base.html's <main>, in its block content; the "
+        f"<main> holds {main[6:300]!r}. In a template that extends another, only the blocks "
+        "count: text outside them is dropped (lesson §4).")
+    _, page = await page_of("newbie")
+    assert page.title == "newbie's shelf", (
+        f"Step 2: GET /shelf/newbie should have the title \"newbie's shelf\", got "
+        f"{page.title!r}: the title names the shelf's owner, whoever it is (lesson §2).")
 
 
 @pytest.mark.gen_test
-async def test_step3_one_li_per_book_in_order(fetch):
-    _, page = await page_of(fetch, "topaz")
+async def test_step3_one_li_per_book_in_order(page_of):
+    _, page = await page_of("topaz")
     titles = [item["text"].strip() for item in page.items]
     expected = ["Tornado in 42区", "Pride & <Prejudice>", "The 1024 nights"]
+    if any("&amp;" in t or "&lt;" in t for t in titles):
+        why = ("The titles were escaped twice, so the visitor sees the entities: {{ }} "
+               "escapes already (lesson §3, then → now).")
+    elif len(titles) == len(expected) and titles != expected and sorted(titles) != sorted(expected):
+        why = ("Part of a title was read as markup, not shown as text: a title must be "
+               "escaped on its way into the page (lesson §5).")
+    else:
+        why = "A template loops as Python does, over the books in their order (lesson §2)."
     assert titles == expected, (
-        f"the page should list {expected} in <li> items, in order; it lists {titles}: "
-        "{% for book in books %}<li>{{ book.title }}</li>{% end %}")
+        f"Step 3: the page should list {expected} in <li> items, one per book, in order; it "
+        f"lists {titles}. {why}")
 
 
 @pytest.mark.gen_test
-async def test_step3_titles_are_escaped(fetch):
-    html, page = await page_of(fetch, "mallory")
+async def test_step3_titles_are_escaped(page_of):
+    html, page = await page_of("mallory")
     escaped = "&lt;script&gt;alert(&quot;shelf&quot;)&lt;/script&gt;"
     assert EVIL not in html and "<script>" not in html, (
-        "a book titled <script>...</script> was written into the page as markup, so it would run: "
-        "write titles with {{ book.title }}, which escapes them, never {% raw %}")
+        "Step 3: a book titled <script>...</script> was written into the page as markup, so it "
+        "would run in every visitor's browser. Titles are data: write them so that the "
+        "template escapes them (lesson §5).")
     assert escaped in html and [i["text"].strip() for i in page.items] == [EVIL], (
-        f"the title {EVIL!r} should be shown as text, escaped to {escaped!r}, inside its <li>; "
-        f"got the items {page.items}")
+        f"Step 3: the title {EVIL!r} should be shown as text, escaped once to {escaped!r}, "
+        f"inside its <li>; got the items {page.items}. Escaped twice, the visitor sees the "
+        "entities themselves (lesson §3, then → now, and §5).")
 
 
 @pytest.mark.gen_test
-async def test_step4_read_books_have_class_read(fetch):
-    _, page = await page_of(fetch, "topaz")
+async def test_step4_read_books_have_class_read(page_of):
+    _, page = await page_of("topaz")
     classes = [item["class"] for item in page.items]
     assert classes == ["read", None, "read"], (
-        f"the <li> classes should be ['read', None, 'read'] (books 1 and 3 were read), got "
-        f"{classes}: <li{{% if book.read %}} class=\"read\"{{% end %}}>")
+        f"Step 4: the <li> classes should be ['read', None, 'read'] (books 1 and 3 were read; "
+        f"None: no class attribute at all), got {classes}. An {{% if %}} can sit anywhere in a "
+        "template, inside a tag too (lesson §2).")
 
 
 @pytest.mark.gen_test
-async def test_step5_titles_link_to_the_search(fetch):
-    _, page = await page_of(fetch, "topaz")
+async def test_step5_titles_link_to_the_search(fetch, page_of):
+    _, page = await page_of("topaz")
     hrefs = [item["href"] for item in page.items]
     expected = ["/search?q=Tornado+in+42%E5%8C%BA", "/search?q=Pride+%26+%3CPrejudice%3E",
                 "/search?q=The+1024+nights"]
     assert hrefs == expected, (
-        f"the titles should link to {expected}, got {hrefs}: "
-        "<a href=\"/search?q={{ url_escape(book.title) }}\">{{ book.title }}</a>")
+        f"Step 5: the titles should link to {expected}, got {hrefs}. In a query string, & "
+        "would start a new argument: the title is escaped for a URL first, by a function of the "
+        "default namespace (lesson §3).")
     response = await fetch(expected[1])
-    assert response.body.decode() == "You searched for: Pride & <Prejudice>", said(response)
+    assert response.body.decode() == "You searched for: Pride & <Prejudice>", (
+        f"Step 5: GET {expected[1]} should search for 'Pride & <Prejudice>', got "
+        f"{said(response)}.")
 
 
 @pytest.mark.gen_test
-async def test_step6_an_empty_shelf_says_so(fetch):
-    _, page = await page_of(fetch, "newbie")
+async def test_step6_an_empty_shelf_says_so(page_of):
+    _, page = await page_of("newbie")
     assert page.empty == "Nothing on this shelf yet." and "ul" not in page.tags, (
-        f"GET /shelf/newbie (no books) should show <p class=\"empty\">Nothing on this shelf "
-        f"yet.</p> and no <ul>; got the text {page.empty!r}, and a <ul>: {'ul' in page.tags}. "
-        "{% if books %}<ul>...</ul>{% else %}<p class=\"empty\">...</p>{% end %}")
-    _, page = await page_of(fetch, "topaz")
+        f"Step 6: GET /shelf/newbie (no books) should say 'Nothing on this shelf yet.' in a "
+        f"<p class=\"empty\">, and show no <ul>; got the text {page.empty!r}, and a <ul>: "
+        f"{'ul' in page.tags}. The list and the message are the two branches of one test on "
+        "the books themselves (lesson §2, a template's two surprises).")
+    _, page = await page_of("topaz")
     assert page.empty is None and "ul" in page.tags, (
-        "GET /shelf/topaz has books: it should show the <ul>, and no <p class=\"empty\">. "
-        "(A {% for %}...{% else %} runs its else whenever the loop was not broken: use {% if books %})")
+        "Step 6: GET /shelf/topaz has books: it should show the <ul>, and no <p class=\"empty\">;"
+        f" the <p class=\"empty\"> says {page.empty!r}. A for loop's else runs whenever the "
+        "loop was not broken, books or not: it is not 'if empty' (lesson §2, Python's two "
+        "surprises).")

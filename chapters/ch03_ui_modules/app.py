@@ -4,13 +4,17 @@ and used in son.html, plus a module that renders a template of its own.
 Run it:  make chapter-03        or   python -m chapters.ch03_ui_modules.app --port=8803
 Lesson:  chapters/ch03_ui_modules/README.md
 """
+if not __package__:
+    raise SystemExit("Run it with `make chapter-03`, or in the venv: "
+                     "python -m chapters.ch03_ui_modules.app")
+
 import asyncio
 
 import tornado.web
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler, number_argument
 
 # Step1.定义: the notes' two files, modules of this package. (The notes' `import uimodules as md`
 # was a Python 2 implicit relative import; inside a package, Python 3 says it explicitly.)
@@ -40,17 +44,8 @@ class SonHandler(BaseHandler):
 class RepeatHandler(BaseHandler):
     """/repeat?n=3: custom rendered n times, and its CSS and JavaScript still in the page once."""
 
-    MAX = 20
-
     def get(self):
-        raw = self.get_query_argument("n", "3")
-        try:
-            n = int(raw)
-        except ValueError:
-            raise tornado.web.HTTPError(400, "n must be a whole number, not %r", raw) from None
-        if not 1 <= n <= self.MAX:
-            raise tornado.web.HTTPError(400, "n must be between 1 and %d, not %d", self.MAX, n)
-        self.render("repeat.html", n=n)
+        self.render("repeat.html", n=number_argument(self, "n", 3, low=1, high=20))
 
 
 class EntriesHandler(BaseHandler):
@@ -60,25 +55,28 @@ class EntriesHandler(BaseHandler):
         self.render("entries.html", entries=ENTRIES)
 
 
-def make_app(**settings) -> tornado.web.Application:
+def make_app(**overrides) -> tornado.web.Application:
+    settings = {
+        "template_path": manifest.ROOT / "tpl" / CHAPTER.slug,  # the notes: 'template_path': 'tpl'
+        # Step2.注册: the notes pass the two modules; Tornado registers every UIModule subclass
+        # in uimodules and every public lowercase function in uimethods. (A dict such as
+        # {"custom": md.custom} or a list of modules works too.)
+        "ui_methods": mt,
+        "ui_modules": md,
+        # A module's css_files()/javascript_files() names go through static_url(): c1.js is
+        # served from static/ch03_ui_modules/c1.js as /static/c1.js?v=<hash of its content>.
+        # One folder per chapter keeps each chapter's files apart under static/.
+        "static_path": manifest.ROOT / "static" / CHAPTER.slug,
+        "static_handler_class": StaticHandler,  # chapter 04: a 400, not a 500, for a NUL
+        "default_handler_class": NotFoundHandler,
+        **overrides,
+    }
     return tornado.web.Application(
         [
             (r"/", SonHandler),
             (r"/repeat", RepeatHandler),
             (r"/entries", EntriesHandler),
         ],
-        template_path=manifest.ROOT / "tpl" / CHAPTER.slug,  # the notes: 'template_path': 'tpl'
-        # Step2.注册: the notes pass the two modules; Tornado registers every UIModule subclass
-        # in uimodules and every public lowercase function in uimethods. (A dict such as
-        # {"custom": md.custom} or a list of modules works too.)
-        ui_methods=mt,
-        ui_modules=md,
-        # A module's css_files()/javascript_files() names go through static_url(): c1.js is
-        # served from static/ch03_ui_modules/c1.js as /static/c1.js?v=<hash of its content>.
-        # One folder per chapter keeps each chapter's files apart under static/.
-        static_path=manifest.ROOT / "static" / CHAPTER.slug,
-        static_handler_class=StaticHandler,  # chapter 04: a 400, not a 500, for a NUL in the path
-        default_handler_class=NotFoundHandler,
         **settings,
     )
 

@@ -3,18 +3,21 @@
 The page /inbox lists the notices below (/inbox?level=warning: only the warnings). Its template,
 exercise_tpl/inbox.html, calls {{ plural(...) }} and {% module Notice(...) %}. Write them:
 
-  1. Register them          -> in make_app(): ui_methods={"plural": plural} and
-                               ui_modules={"Notice": Notice}  (the notes' Step2.注册)
+  1. Register them          -> the ui_methods and ui_modules settings of the Application in
+                               make_app(), under the names the template uses (the notes'
+                               Step2.注册)
   2. plural(handler, count, word)
                             -> "1 notice", "3 notices", "0 notices". A UIMethod: Tornado calls
                                it with the handler first, then the template's arguments.
   3. Notice.render(text, level="info")
-                            -> return self.render_string("notice.html", text=text, level=level):
-                               the module's own template (exercise_tpl/notice.html) escapes the
-                               text, so "<b>trial</b>" is shown as text, not made bold.
+                            -> the module's own template, exercise_tpl/notice.html, rendered
+                               with render_string and given the text and the level. Its {{ }}
+                               escape the text, so "<b>trial</b>" is shown as text, not made
+                               bold. A notice without a level is an info notice.
   4. Notice.css_files() and Notice.javascript_files()
-                            -> ["notice.css"] and ["notice.js"] (in static/ch03_ui_modules/).
-                               Tornado links each once, however many notices the page shows.
+                            -> notice.css and notice.js, named relative to static_path
+                               (static/ch03_ui_modules/). Tornado links each once, however many
+                               notices the page shows.
   5. Notice.embedded_javascript()
                             -> "setNoticeCount(N);" where N is how many notices this page
                                rendered (notice.js defines setNoticeCount). Count them in

@@ -140,9 +140,10 @@ async def test_repeat_renders_n_times_but_adds_css_and_js_once(fetch, n):
 @pytest.mark.parametrize("n, message", [
     ("x", "n must be a whole number, not 'x'"),
     ("", "n must be a whole number, not ''"),
-    ("0", "n must be between 1 and 20, not 0"),
-    ("21", "n must be between 1 and 20, not 21"),
-], ids=["not a number", "empty", "zero", "too many"])
+    ("0", "n must be between 1 and 20, not '0'"),
+    ("21", "n must be between 1 and 20, not '21'"),
+    ("1e3", "n must be a whole number, not '1e3'"),
+], ids=["not a number", "empty", "zero", "too many", "not whole"])
 async def test_repeat_refuses_a_bad_n_with_a_400(fetch, n, message):
     response = await fetch(f"/repeat?n={n}")
     assert response.code == 400

@@ -8,6 +8,10 @@ The files on disk (static/ch04_static_files/):
     files/    a second folder, served by a route of its own: /files/...
 Two sibling folders, neither inside the other, so that neither URL reaches the other's files.
 """
+if not __package__:
+    raise SystemExit("Run it with `make chapter-04`, or in the venv: "
+                     "python -m chapters.ch04_static_files.app")
+
 import asyncio
 
 import tornado.web
@@ -33,8 +37,8 @@ class SonHandler(BaseHandler):
         self.render("son.html")
 
 
-def make_app(**settings) -> tornado.web.Application:
-    # a. the notes' settings. Tests pass their own static_path / files_path (temp copies).
+def make_app(**overrides) -> tornado.web.Application:
+    # a. the notes' settings. Tests override static_path / files_path (temporary copies).
     settings = {
         "template_path": manifest.ROOT / "tpl" / CHAPTER.slug,
         "static_path": ASSETS,         # Application adds /static/(.*), /favicon.ico, /robots.txt
@@ -42,7 +46,7 @@ def make_app(**settings) -> tornado.web.Application:
         "static_handler_class": StaticHandler,  # the class behind those routes and static_url()
         "files_path": FILES,
         "default_handler_class": NotFoundHandler,
-        **settings,
+        **overrides,
     }
     settings["static_path"] = str(settings["static_path"])
     settings["files_path"] = str(settings["files_path"])

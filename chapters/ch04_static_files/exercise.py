@@ -3,8 +3,8 @@
 The page / shows <img src="{static_url('a.png')}">, and static_path holds a.png. Make these true:
 
   1. /downloads/<name> serves the files of the `downloads_path` setting
-        -> a route with a capture group and the folder in its kwargs, like the chapter's
-           (r"/files/(.*)", StaticHandler, {"path": ...}), to DownloadHandler
+        -> a DownloadHandler route of its own, as the chapter's /files/ (lesson §5), serving
+           the folder that the setting names, whatever make_app() was given
   2. every download is sent with  Content-Disposition: attachment  and  Cache-Control: no-cache
      (keep it, but ask again each time), and never with the ten-year lifetime, even with ?v=
         -> DownloadHandler.set_extra_headers(path), and DownloadHandler.get_cache_time(...)
@@ -52,13 +52,13 @@ class MtimeStaticHandler(StaticHandler):
         return super().get_content_version(abspath)
 
 
-def make_app(**settings) -> tornado.web.Application:
+def make_app(**overrides) -> tornado.web.Application:
     settings = {
         "static_path": ASSETS,
         "downloads_path": FILES,
         "default_handler_class": NotFoundHandler,
         # TODO step 4: make MtimeStaticHandler the class behind static_url and /static/
-        **settings,
+        **overrides,
     }
     settings["static_path"] = str(settings["static_path"])
     settings["downloads_path"] = str(settings["downloads_path"])

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import traceback
 
 import pytest
 import tornado.httpserver
@@ -100,6 +101,17 @@ async def test_son_page_extends_daddy_includes_header_and_links_static_files(fet
     assert f'href="/static/style.css?v={sha512(layout / "assets" / "style.css")}"' in html
     assert 'id="unversioned" href="/static/a.png"' in html  # include_version=False
     assert "default" not in html
+
+
+@pytest.mark.gen_test
+async def test_the_page_lists_the_lessons_urls_and_each_answers(fetch):
+    html = (await fetch("/")).body.decode()
+    index = re.search(r'<ul id="pages">(.*?)</ul>', html, re.S)[1]
+    links = re.findall(r'<li><a href="([^"]+)">', index)
+    assert len(links) == 5 and "/files/readme.txt" in links and "/robots.txt" in links
+    assert {"/static/a.png", "/static/style.css"} <= {link.split("?v=")[0] for link in links}
+    for link in links:
+        assert (await fetch(link)).code == 200, link
 
 
 @pytest.mark.gen_test
@@ -322,6 +334,45 @@ def test_reset_empties_the_cache_of_the_class_it_is_called_on(tmp_path):
     assert Sub.make_static_url(settings, "x.txt").split("v=")[1] != sha512(text)
 
 
+def test_the_cache_keeps_max_cached_versions_and_drops_the_least_recently_used(layout):
+    class Few(StaticHandler):
+        MAX_CACHED_VERSIONS = 2  # Tornado 6.6's default is 10,000
+
+    Few.reset()
+    settings = {"static_path": str(layout / "assets")}
+    png = layout / "assets" / "a.png"
+    old = Few.make_static_url(settings, "a.png")
+    png.write_bytes(png.read_bytes() + b"changed")
+    assert Few.make_static_url(settings, "a.png") == old  # cached: the old version
+    Few.make_static_url(settings, "style.css")
+    Few.make_static_url(settings, "robots.txt")  # the cache was full: a.png's entry went
+    assert Few.make_static_url(settings, "a.png") == f"/static/a.png?v={sha512(png)}"
+    assert tornado.web.StaticFileHandler.MAX_CACHED_VERSIONS == 10_000
+    Few.reset()
+
+
+@pytest.mark.gen_test
+async def test_a_file_over_max_version_content_size_gets_no_version_and_no_etag(
+        http_client, layout, caplog):
+    class Small(StaticHandler):
+        MAX_VERSION_CONTENT_SIZE = 100  # bytes; Tornado 6.6's default is 64 MiB
+
+    Small.reset()
+    app = make_app(static_path=layout / "assets", static_handler_class=Small)
+    settings = app.settings
+    assert (layout / "assets" / "a.png").stat().st_size > 100
+    assert Small.make_static_url(settings, "a.png") == "/static/a.png"  # no ?v=
+    assert "content is larger than MAX_VERSION_CONTENT_SIZE (100 bytes)" in caplog.text
+    (layout / "assets" / "tiny.txt").write_bytes(b"tiny")
+    assert Small.make_static_url(settings, "tiny.txt").startswith("/static/tiny.txt?v=")
+    assert tornado.web.StaticFileHandler.MAX_VERSION_CONTENT_SIZE == 64 * 1024 * 1024
+    with serving(app) as url:
+        response = await http_client.fetch(url + "/static/a.png?v=1")
+    assert response.code == 200 and "Etag" not in response.headers
+    assert response.headers["Cache-Control"] == f"max-age={TEN_YEARS}"  # any ?v= still gets it
+    Small.reset()
+
+
 def test_debug_turns_the_hash_cache_off():
     # debug=True also turns on autoreload, which this test does not want to start.
     assert make_app(debug=True, autoreload=False).settings["static_hash_cache"] is False
@@ -419,11 +470,16 @@ async def test_no_path_leaves_the_folder(fetch, layout, path, code, says):
 
 @pytest.mark.gen_test
 async def test_a_nul_byte_is_a_500_in_tornados_handler_and_a_400_here(
-        fetch, http_client, layout, io_loop):
+        fetch, http_client, layout, io_loop, caplog):
     # naive: the notes' app, served by Tornado's own StaticFileHandler
     with serving(naive.make_app(static_path=layout / "assets")) as url:
         plain = await http_client.fetch(url + "/static/a.png%00", raise_error=False)
-    assert plain.code == 500  # os.stat() raised ValueError: embedded null byte
+    assert plain.code == 500
+    # where: the symlink check's os.path.realpath(), inside validate_absolute_path
+    error = next(r.exc_info for r in caplog.records if r.exc_info)
+    assert error[0] is ValueError and str(error[1]) == "embedded null byte"
+    frames = [frame.name for frame in traceback.extract_tb(error[2])]
+    assert "validate_absolute_path" in frames and "realpath" in frames
     assert (await fetch("/static/a.png%00")).code == 400
 
 

@@ -44,6 +44,19 @@ class SignedValue:
     def issued(self) -> datetime.datetime:
         return datetime.datetime.fromtimestamp(self.timestamp, datetime.UTC)
 
+    def fields(self) -> dict[str, str | int]:
+        """The fields as /signed/anatomy shows them."""
+        return {
+            "format version": self.version,
+            "key version": self.key_version,
+            "timestamp": self.timestamp,
+            "issued (UTC)": self.issued.strftime("%Y-%m-%d %H:%M:%S"),
+            "name": self.name,
+            "value, base64": self.value_base64.decode(),
+            "value, decoded without any secret": self.value.decode(errors="replace"),
+            "signature, HMAC-SHA256 hex": self.signature.decode(),
+        }
+
     def signature_matches(self, secret: str | bytes) -> bool:
         """Recompute the HMAC with secret, and compare in constant time (as Tornado does)."""
         key = secret.encode() if isinstance(secret, str) else secret

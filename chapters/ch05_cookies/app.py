@@ -3,28 +3,29 @@
 Run it:  make chapter-05        or   python -m chapters.ch05_cookies.app --port=8805
 Lesson:  chapters/ch05_cookies/README.md
 
-The cookie secret is never in this file: it comes from $WORKBOOK_COOKIE_SECRET, or is generated
-once into var/ch05_cookies/cookie_secret (mode 0600, ignored by git). See load_cookie_secret().
+The cookie secret is never in this file: workbook/secrets.py takes it from
+$WORKBOOK_COOKIE_SECRET, or generates it once into var/ch05_cookies/cookie_secret (mode 0600,
+ignored by git). The lesson's section 5 walks through that loader.
 """
+if not __package__:  # run as a file: no package, and perhaps not the venv's Python
+    raise SystemExit("Run it with `make chapter-05`, or in the venv: "
+                     "python -m chapters.ch05_cookies.app")
+
 import asyncio
-import os
-import re
-import secrets
-import stat
-from pathlib import Path
 
 import tornado.web
 from tornado.web import HTTPError
 
-from chapters.ch05_cookies import anatomy
+from chapters.ch05_cookies import anatomy, attributes
 from workbook import manifest
 from workbook.runner import parse_port, serve
+from workbook.secrets import SecretError, check_secret, cookie_secret
 from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 CHAPTER = manifest.for_path(__file__)
 TEMPLATE_PATH = manifest.ROOT / "tpl" / CHAPTER.slug  # the notes: 'template_path': 'tpl'
 STATIC_PATH = manifest.ROOT / "static" / CHAPTER.slug  # cookies.js, served as /static/cookies.js
-DEFAULT_SECRET_DIR = manifest.ROOT / "var" / CHAPTER.slug  # var/ is in .gitignore
+DATA_DIR = manifest.ROOT / "var" / CHAPTER.slug  # the generated secret; var/ is in .gitignore
 
 
 # --- 5.cookie · 基本操作: the notes' MainHandler ---------------------------------------------------
@@ -32,55 +33,22 @@ class MainHandler(BaseHandler):
     def get(self):
         if not self.get_cookie("mycookie"):  # 获取cookie内容: the request's Cookie header
             self.set_cookie("mycookie", "myvalue")  # a Set-Cookie header in this response
-            self.write("Your cookie was not set yet!")
+            message = "Your cookie was not set yet!"
         else:
-            self.write("Your cookie was set!")
+            message = "Your cookie was set!"
+        self.render("index.html", message=message)  # the notes write(message); here with an index
 
 
-# --- set_cookie's attributes, one cookie each --------------------------------------------------
-# (name, set_cookie keyword arguments, what the browser does with it). The page sets them all;
-# open the browser's developer tools (Application > Cookies) next to it.
-ATTRIBUTE_DEMOS = [
-    ("session_only", {},
-     "No Expires, no Max-Age: a session cookie, dropped when the browser quits."),
-    ("expires_demo", {"expires_days": 7},
-     "Expires=<a date 7 days ahead>: kept until that date (expires= takes a timestamp or a "
-     "datetime; expires_days= counts from now)."),
-    ("max_age_demo", {"max_age": 3600},
-     "Max-Age=3600: kept for an hour, counted by the browser's own clock."),
-    ("path_demo", {"path": "/echo/scoped"},
-     "Path=/echo/scoped: sent back to /echo/scoped and below only; not to /echo."),
-    ("httponly_demo", {"httponly": True},
-     "HttpOnly: sent to the server as usual, invisible to the page's JavaScript."),
-    ("secure_demo", {"secure": True},
-     "Secure: sent over HTTPS only (browsers make an exception for localhost and 127.0.0.1)."),
-    ("strict_demo", {"samesite": "Strict"},
-     "SameSite=Strict: not sent when another site starts the request, not even a link."),
-    ("lax_demo", {"samesite": "Lax"},
-     "SameSite=Lax: sent when the user follows a link from another site; not with other sites' "
-     "forms, images or scripts."),
-]
-# Domain= is only meaningful for a DNS name: on http://shop.localhost:8805/attributes the cookie
-# also goes to api.shop.localhost; without Domain (every other cookie here) it is host-only.
-DNS_NAME = re.compile(r"(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+")
-
-
+# --- set_cookie's attributes, one cookie each (the table is in attributes.py) -----------------
 class AttributesHandler(BaseHandler):
     def get(self):
-        demos = list(ATTRIBUTE_DEMOS)
-        host = self.request.host_name  # from the Host header: check it before using it
-        if DNS_NAME.fullmatch(host):
-            demos.append(("domain_demo", {"domain": host},
-                          f"Domain={host}: sent to {host} and to every name under it."))
-        for name, attributes, _ in demos:
-            self.set_cookie(name, "1", **attributes)
+        demos = attributes.demos(self.request.host_name)  # the Host header: checked there
+        for name, kwargs, _ in demos:
+            self.set_cookie(name, "1", **kwargs)
         self.render("attributes.html", demos=demos, received=sorted(self.cookies))
 
 
-class EchoHandler(BaseHandler):
-    """What the server received: the request's cookies, as JSON. Mounted at /echo, at
-    /echo/scoped (see path_demo) and at /js/echo (see the notes' setCookie)."""
-
+class EchoHandler(BaseHandler):  # the cookies received, at /echo, /echo/scoped and /js/echo
     def get(self):
         self.set_header("Cache-Control", "no-store")
         self.write({"path": self.request.path,
@@ -88,16 +56,13 @@ class EchoHandler(BaseHandler):
 
 
 # --- 加密cookie: signed cookies ---------------------------------------------------------------------
-# The notes: set_secure_cookie / get_secure_cookie. Since Tornado 6.3: set_signed_cookie /
-# get_signed_cookie (the old names are aliases). "Secure" meant "signed", which was confusing
-# next to the cookie attribute Secure (HTTPS only).
+# The notes: set_secure_cookie / get_secure_cookie. Tornado 6.3 renamed them set_signed_cookie /
+# get_signed_cookie ("secure" meant "signed", next to the attribute Secure, HTTPS only). The old
+# names are deprecated in the docs since 6.3, the same function in the code, and never warn.
 ROLE_MAX_AGE_DAYS = 1  # how old a signed role cookie may be; the server checks it, not the browser
 
 
-class SignedHandler(BaseHandler):
-    """The notes' MainHandler again, with a signed cookie. The server only ever hands out
-    role=guest."""
-
+class SignedHandler(BaseHandler):  # the notes' MainHandler, signed; it only ever signs role=guest
     def get(self):
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         role = self.get_signed_cookie("role", max_age_days=ROLE_MAX_AGE_DAYS)  # bytes, or None
@@ -113,9 +78,7 @@ class SignedHandler(BaseHandler):
         self.write(message + " A new one is set: role=guest, signed.")
 
 
-class AdminHandler(BaseHandler):
-    """Only for role=admin, which this server never signs: the only way in is a forged cookie."""
-
+class AdminHandler(BaseHandler):  # for role=admin, never signed here: only a forgery gets in
     def get(self):
         role = self.get_signed_cookie("role", max_age_days=ROLE_MAX_AGE_DAYS)
         if role != b"admin":
@@ -135,80 +98,19 @@ class AnatomyHandler(BaseHandler):
             parts = anatomy.parse(raw)
         except ValueError as e:
             raise HTTPError(400, "the role cookie is not a signed value: %s", e)
-        self.write({
-            "cookie": raw,
-            "fields": {
-                "format version": parts.version,
-                "key version": parts.key_version,
-                "timestamp": parts.timestamp,
-                "issued (UTC)": parts.issued.strftime("%Y-%m-%d %H:%M:%S"),
-                "name": parts.name,
-                "value, base64": parts.value_base64.decode(),
-                "value, decoded without any secret": parts.value.decode(errors="replace"),
-                "signature, HMAC-SHA256 hex": parts.signature.decode(),
-            },
-            "accepted by get_signed_cookie": self.get_signed_cookie(
-                "role", max_age_days=ROLE_MAX_AGE_DAYS) is not None,
-        })
+        accepted = self.get_signed_cookie("role", max_age_days=ROLE_MAX_AGE_DAYS) is not None
+        self.write({"cookie": raw, "fields": parts.fields(),
+                    "accepted by get_signed_cookie": accepted})
 
 
 # --- JavaScript操作Cookie -----------------------------------------------------------------------------
 class JsPageHandler(BaseHandler):
-    """A page at /js/page (not /js: the notes' setCookie gives no path, so its cookies get the
-    page's directory, /js, as their path). It sets one cookie JavaScript can see and one it cannot."""
-
+    # At /js/page, not /js: the notes' setCookie gives no path, so its cookies get the page's
+    # directory, /js. One cookie JavaScript can see, and one it cannot.
     def get(self):
         self.set_cookie("js_visible", "1", samesite="Lax")
         self.set_cookie("js_hidden", "1", httponly=True, samesite="Lax")
         self.render("js.html")
-
-
-# --- The secret: never in the source -----------------------------------------------------------
-SECRET_ENV = "WORKBOOK_COOKIE_SECRET"
-SECRET_FILE = "cookie_secret"
-MIN_SECRET_LENGTH = 32
-# The two secrets printed in the notes (加密cookie; 实例1 and 实例2). Whoever has read them can
-# sign any cookie for any app that uses them; the first is in many public repositories.
-PUBLISHED_SECRETS = frozenset({
-    "61oETzKXQAGaYdkL5gEmGeJJFuYh7EQnp2XdTP1o/Vo=",
-    "t114uXSkw1SZ6xlWOCASQWYKkIuW7Wl2bTnbsLzsJyoOI7EqnnaT8HDzFNbB9Ryw",
-})
-MAKE_ONE = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-
-
-class SecretError(RuntimeError):
-    """A cookie secret the app refuses to run with; the message says how to fix it."""
-
-
-def check_secret(secret: str, origin: str) -> str:
-    if secret in PUBLISHED_SECRETS:
-        raise SecretError(f"{origin}: this cookie secret is printed in the notes, so anyone can "
-                          f"sign cookies with it. Make your own: {MAKE_ONE}")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise SecretError(f"{origin}: a cookie secret needs {MIN_SECRET_LENGTH} characters or "
-                          f"more, this one has {len(secret)}. Make one: {MAKE_ONE}")
-    return secret
-
-
-def load_cookie_secret(secret_dir: Path) -> str:
-    """$WORKBOOK_COOKIE_SECRET if set; else secret_dir/cookie_secret, created on first use."""
-    if value := os.environ.get(SECRET_ENV):
-        return check_secret(value, f"${SECRET_ENV}")
-    path = Path(secret_dir) / SECRET_FILE
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        # O_EXCL: create it only if it does not exist; 0o600: readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise SecretError(f"{path} can be read by other users (mode {mode:03o}); "
-                              f"run: chmod 600 {path}") from None
-        return check_secret(path.read_text().strip(), str(path))
-    secret = secrets.token_urlsafe(32)  # 32 random bytes, 43 characters
-    with os.fdopen(fd, "w") as f:
-        f.write(secret + "\n")
-    return secret
 
 
 ROUTES = [
@@ -222,24 +124,22 @@ ROUTES = [
 ]
 
 
-def make_app(**settings) -> tornado.web.Application:
-    """settings may hold cookie_secret (a str, or a {key_version: secret} dict together with
-    key_version) and secret_dir (where a generated secret is kept: tests pass tmp_path)."""
-    secret_dir = settings.pop("secret_dir", DEFAULT_SECRET_DIR)
-    if "cookie_secret" in settings:
-        secret = settings["cookie_secret"]
-        for value in secret.values() if isinstance(secret, dict) else [secret]:
-            check_secret(value, "cookie_secret")
+def make_app(**overrides) -> tornado.web.Application:
+    """overrides may hold cookie_secret (a str, or a {key_version: secret} dict together with
+    key_version) and data_dir (where a generated secret is kept: tests pass tmp_path)."""
+    settings = {
+        "template_path": TEMPLATE_PATH,
+        "static_path": STATIC_PATH,
+        "static_handler_class": StaticHandler,  # chapter 04: a 400, not a 500, for a NUL
+        "default_handler_class": NotFoundHandler,
+        "data_dir": DATA_DIR,
+        **overrides,
+    }
+    if "cookie_secret" in settings:  # given: checked like a loaded one
+        check_secret(settings["cookie_secret"])
     else:
-        settings["cookie_secret"] = load_cookie_secret(secret_dir)
-    return tornado.web.Application(
-        ROUTES,
-        template_path=TEMPLATE_PATH,
-        static_path=STATIC_PATH,
-        static_handler_class=StaticHandler,  # chapter 04: a 400, not a 500, for a NUL in the path
-        default_handler_class=NotFoundHandler,
-        **settings,
-    )
+        settings["cookie_secret"] = cookie_secret(settings["data_dir"])
+    return tornado.web.Application(ROUTES, **settings)
 
 
 async def main(argv=None):

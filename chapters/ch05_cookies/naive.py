@@ -18,12 +18,11 @@ from workbook.web import NotFoundHandler
 NOTES_SECRET = "61oETzKXQAGaYdkL5gEmGeJJFuYh7EQnp2XdTP1o/Vo="  # 加密cookie, 举个例子
 
 
-def make_app(**settings) -> tornado.web.Application:
+def make_app() -> tornado.web.Application:
     return tornado.web.Application(
         fixed.ROUTES,
         cookie_secret=NOTES_SECRET,  # in the source, in git, in the notes: public
         template_path=fixed.TEMPLATE_PATH,
         static_path=fixed.STATIC_PATH,
         default_handler_class=NotFoundHandler,
-        **settings,
     )

@@ -4,11 +4,13 @@ import base64
 import email.utils
 import hashlib
 import hmac
+import http.cookies
 import json
 import os
 import re
 import signal
 import stat
+import string
 import subprocess
 import sys
 import time
@@ -21,8 +23,9 @@ from tornado.web import create_signed_value
 
 from chapters.ch05_cookies import app as chapter_app
 from chapters.ch05_cookies import naive
-from chapters.ch05_cookies.app import SECRET_ENV, SecretError, make_app
+from chapters.ch05_cookies.app import make_app
 from workbook import manifest
+from workbook.secrets import PUBLISHED_SECRETS, SECRET_ENV, SecretError
 from workbook.net import free_port
 
 SECRET = "app-test-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # the tests' own
@@ -31,7 +34,7 @@ DAY = 86400
 
 @pytest.fixture
 def app(tmp_path):
-    return make_app(cookie_secret=SECRET, secret_dir=tmp_path)
+    return make_app(cookie_secret=SECRET, data_dir=tmp_path)
 
 
 def set_cookies(response) -> dict:
@@ -50,6 +53,11 @@ def days_after_response(response, http_date: str) -> float:
     return (email.utils.parsedate_to_datetime(http_date) - sent).total_seconds() / DAY
 
 
+def message(response) -> str:
+    """The notes' MainHandler's sentence, which / shows above the index of pages."""
+    return re.search(r'<h1 id="message">(.*?)</h1>', response.body.decode()).group(1)
+
+
 def role_cookie(value) -> str:
     value = value.decode() if isinstance(value, bytes) else value
     return f'role="{value}"'  # quoted, as the Set-Cookie header sends it and browsers send it back
@@ -59,14 +67,23 @@ def role_cookie(value) -> str:
 @pytest.mark.gen_test
 async def test_first_visit_sets_mycookie(fetch):
     response = await fetch("/")
-    assert response.body == b"Your cookie was not set yet!"
+    assert message(response) == "Your cookie was not set yet!"
     assert response.headers.get_list("Set-Cookie") == ["mycookie=myvalue; Path=/"]
+
+
+@pytest.mark.gen_test
+async def test_the_first_page_lists_the_chapters_pages(fetch):
+    body = (await fetch("/")).body.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', body.split('id="pages"')[1]))
+    assert links == {"/attributes", "/echo", "/echo/scoped", "/js/echo", "/signed",
+                     "/signed/anatomy", "/admin", "/js/page"}
+    assert {p.split("?")[0] for p in manifest.for_path(chapter_app.__file__).paths} <= links | {"/"}
 
 
 @pytest.mark.gen_test
 async def test_next_visit_sends_it_back(fetch):
     response = await fetch("/", cookie="mycookie=myvalue")
-    assert response.body == b"Your cookie was set!"
+    assert message(response) == "Your cookie was set!"
     assert "Set-Cookie" not in response.headers
 
 
@@ -74,7 +91,7 @@ async def test_next_visit_sends_it_back(fetch):
 async def test_a_plain_cookie_is_whatever_the_client_sends(fetch):
     # The server never set this value; it cannot tell.
     response = await fetch("/", cookie="mycookie=typed-by-the-client")
-    assert response.body == b"Your cookie was set!"
+    assert message(response) == "Your cookie was set!"
 
 
 # --- set_cookie's attributes ------------------------------------------------------------------
@@ -167,9 +184,10 @@ class TestWithoutSecret:
                 "secure cookies") in caplog.text
 
 
-def test_then_now_the_secure_cookie_names_are_plain_aliases():
-    # Tornado 6.3 renamed set/get_secure_cookie to set/get_signed_cookie. The old names are the
-    # very same functions, so calling them cannot warn: nothing tells you to move; the docs do.
+def test_then_now_the_secure_cookie_names_are_the_same_functions():
+    # Tornado 6.3 renamed set/get_secure_cookie to set/get_signed_cookie. The old names are
+    # deprecated in the docs since 6.3, the same function in the code, and never warn: nothing
+    # but the docs tells you to move.
     methods = vars(tornado.web.RequestHandler)
     assert methods["set_secure_cookie"] is methods["set_signed_cookie"]
     assert methods["get_secure_cookie"] is methods["get_signed_cookie"]
@@ -199,6 +217,40 @@ async def test_a_real_signed_cookie_field_by_field(fetch):
     assert signed_part.endswith(b"|")
     assert signature == hmac.new(SECRET.encode(), signed_part, hashlib.sha256).hexdigest().encode()
     assert signature != hmac.new(b"another secret", signed_part, hashlib.sha256).hexdigest().encode()
+
+
+class QuotingHandler(tornado.web.RequestHandler):
+    def get(self):
+        self.set_signed_cookie("a", "abc")  # base64 YWJj: neither = nor /
+        self.set_signed_cookie("b", "guest")  # base64 Z3Vlc3Q=
+        self.set_signed_cookie("c", b"\xff\xff\xff")  # base64 ////: a slash, no =
+
+
+class TestQuoting:
+    @pytest.fixture
+    def app(self):
+        return tornado.web.Application([("/", QuotingHandler)], cookie_secret=SECRET)
+
+    @pytest.mark.gen_test
+    async def test_a_signed_value_is_quoted_only_for_an_equals_sign_or_a_slash(self, fetch):
+        headers = {h.split("=", 1)[0]: h.split("=", 1)[1].split(";")[0]
+                   for h in (await fetch("/")).headers.get_list("Set-Cookie")}
+        assert "=" not in headers["a"] and "/" not in headers["a"]
+        assert not headers["a"].startswith('"')
+        assert headers["b"].startswith('"') and headers["c"].startswith('"')
+        # http.cookies' rule: only these characters of a signed value are outside its legal set
+        legal = set(http.cookies._LegalChars)
+        assert set(string.ascii_letters + string.digits + "+|:") <= legal
+        assert not {"=", "/"} & legal
+
+
+def test_the_notes_field_order_matches_neither_format():
+    # The notes' comment: 时间戳|加密至|value (timestamp first, the value last, no signature).
+    v1 = create_signed_value(SECRET, "role", "guest", version=1).decode().split("|")
+    assert v1[0] == "Z3Vlc3Q=" and v1[1].isdigit() and re.fullmatch("[0-9a-f]{40}", v1[2])
+    v2 = create_signed_value(SECRET, "role", "guest", version=2).decode().split("|")
+    assert v2[0] == "2" and v2[2].startswith("10:") and v2[4] == "8:Z3Vlc3Q="
+    assert re.fullmatch("[0-9a-f]{64}", v2[5])  # the signature, last in both
 
 
 @pytest.mark.gen_test
@@ -342,63 +394,63 @@ class TestNaive:
 
 
 @pytest.mark.gen_test
-@pytest.mark.parametrize("secret", sorted(chapter_app.PUBLISHED_SECRETS), ids=["加密cookie", "实例1"])
+@pytest.mark.parametrize("secret", sorted(PUBLISHED_SECRETS), ids=["加密cookie", "实例1"])
 async def test_fixed_app_rejects_the_forged_admin_cookie(fetch, secret):
     response = await fetch("/admin", cookie=forged_admin(secret))
     assert response.code == 403
 
 
-@pytest.mark.parametrize("secret", sorted(chapter_app.PUBLISHED_SECRETS), ids=["加密cookie", "实例1"])
+@pytest.mark.parametrize("secret", sorted(PUBLISHED_SECRETS), ids=["加密cookie", "实例1"])
 def test_fixed_app_refuses_to_run_with_a_published_secret(secret, tmp_path, monkeypatch):
     with pytest.raises(SecretError, match="printed in the notes"):
         make_app(cookie_secret=secret)
     monkeypatch.setenv(SECRET_ENV, secret)
     with pytest.raises(SecretError, match=r"^\$WORKBOOK_COOKIE_SECRET: .*printed in the notes"):
-        make_app(secret_dir=tmp_path)
+        make_app(data_dir=tmp_path)
 
 
 def test_a_short_secret_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv(SECRET_ENV, "hunter2")
     with pytest.raises(SecretError, match="32 characters or more, this one has 7"):
-        make_app(secret_dir=tmp_path)
+        make_app(data_dir=tmp_path)
 
 
 def test_secret_from_the_environment(monkeypatch, tmp_path):
     secret = "from-the-environment-0123456789abcdefghij"
     monkeypatch.setenv(SECRET_ENV, secret)
-    app = make_app(secret_dir=tmp_path)
+    app = make_app(data_dir=tmp_path)
     assert app.settings["cookie_secret"] == secret
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
 def test_generated_secret_is_private_and_stable(monkeypatch, tmp_path):
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    secret_dir = tmp_path / "var" / "ch05_cookies"
-    first = make_app(secret_dir=secret_dir).settings["cookie_secret"]
-    path = secret_dir / "cookie_secret"
+    data_dir = tmp_path / "var" / "ch05_cookies"
+    first = make_app(data_dir=data_dir).settings["cookie_secret"]
+    path = data_dir / "cookie_secret"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # its owner only
-    assert stat.S_IMODE(secret_dir.stat().st_mode) & 0o077 == 0
+    assert stat.S_IMODE(data_dir.stat().st_mode) & 0o077 == 0
     assert len(first) >= 32 and path.read_text() == first + "\n"
     # a restart reads the same secret, so the cookies users hold stay valid
-    assert make_app(secret_dir=secret_dir).settings["cookie_secret"] == first
+    assert make_app(data_dir=data_dir).settings["cookie_secret"] == first
     # and another checkout generates its own
-    assert make_app(secret_dir=tmp_path / "elsewhere").settings["cookie_secret"] != first
+    assert make_app(data_dir=tmp_path / "elsewhere").settings["cookie_secret"] != first
 
 
 def test_a_secret_file_others_can_read_is_refused(monkeypatch, tmp_path):
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    make_app(secret_dir=tmp_path)
+    make_app(data_dir=tmp_path)
     os.chmod(tmp_path / "cookie_secret", 0o644)
     with pytest.raises(SecretError, match="mode 644.*chmod 600"):
-        make_app(secret_dir=tmp_path)
+        make_app(data_dir=tmp_path)
 
 
-def test_the_default_secret_dir_is_ignored_by_git(monkeypatch, tmp_path):
+def test_the_default_data_dir_is_ignored_by_git(monkeypatch, tmp_path):
     assert "/var/" in (manifest.ROOT / ".gitignore").read_text().splitlines()
-    assert chapter_app.DEFAULT_SECRET_DIR.relative_to(manifest.ROOT).parts[0] == "var"
-    # make_app() without secret_dir keeps its secret there (here redirected to tmp_path)
+    assert chapter_app.DATA_DIR.relative_to(manifest.ROOT).parts[0] == "var"
+    # make_app() without data_dir keeps its secret there (here redirected to tmp_path)
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    monkeypatch.setattr(chapter_app, "DEFAULT_SECRET_DIR", tmp_path)
+    monkeypatch.setattr(chapter_app, "DATA_DIR", tmp_path)
     secret = make_app().settings["cookie_secret"]
     assert (tmp_path / "cookie_secret").read_text() == secret + "\n"
 
@@ -424,7 +476,7 @@ def test_main_serves_with_a_secret_from_the_environment():
         assert process.stdout.readline().strip() == \
             f"Serving on http://127.0.0.1:{port}/  (Ctrl-C to stop)"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            assert response.read() == b"Your cookie was not set yet!"
+            assert b'<h1 id="message">Your cookie was not set yet!</h1>' in response.read()
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
@@ -438,7 +490,7 @@ OLD, NEW = "old-secret-0123456789abcdefghijklmnopqrstuv", "new-secret-0123456789
 class TestRotation:
     @pytest.fixture
     def app(self, tmp_path):
-        return make_app(cookie_secret={0: OLD, 1: NEW}, key_version=1, secret_dir=tmp_path)
+        return make_app(cookie_secret={0: OLD, 1: NEW}, key_version=1, data_dir=tmp_path)
 
     @pytest.mark.gen_test
     async def test_new_cookies_are_signed_with_the_new_key(self, fetch):

@@ -12,6 +12,9 @@ from tornado.web import create_signed_value, decode_signed_value
 
 SECRET = "exercise-secret-for-tests-only-0123456789abcdef"  # the tests' own; never a real one
 DAY = 86400
+SIGNED = "lesson §3, 加密cookie"
+ATTRIBUTES = "lesson §2, the attributes of set_cookie"
+PLAIN = "lesson §1, cookie (a plain cookie is whatever the client sends)"
 
 
 @pytest.fixture
@@ -38,6 +41,12 @@ def visits_cookie(value: str) -> str:
     return f'visits="{value}"'
 
 
+def days_after(response, http_date: str) -> float:
+    """How many days after the response's Date http_date is."""
+    sent = email.utils.parsedate_to_datetime(response.headers["Date"])
+    return (email.utils.parsedate_to_datetime(http_date) - sent).total_seconds() / DAY
+
+
 async def visits(fetch, cookie=None):
     response = await fetch("/visits", cookie=cookie)
     assert response.code == 200, f"GET /visits should answer 200, got {said(response)}"
@@ -51,10 +60,11 @@ async def test_step1_first_visit_counts_one_in_a_signed_cookie(fetch):
     morsel = set_cookie(response, "visits")
     assert morsel is not None, (
         f"GET /visits should set a cookie 'visits', got Set-Cookie "
-        f"{response.headers.get_list('Set-Cookie')}: call self.set_signed_cookie('visits', ...)")
+        f"{response.headers.get_list('Set-Cookie')} ({SIGNED})")
     assert decode_signed_value(SECRET, "visits", morsel.value) == b"1", (
-        f"the cookie 'visits' should be the count 1 signed with the app's cookie_secret, got "
-        f"{morsel.value!r}: use set_signed_cookie, not set_cookie")
+        f"the cookie 'visits' should hold the count 1 signed with the app's cookie_secret, got "
+        f"{morsel.value!r}, which that secret does not vouch for: a plain cookie is not signed "
+        f"({SIGNED})")
 
 
 @pytest.mark.gen_test
@@ -68,13 +78,14 @@ async def test_step2_the_cookie_brings_the_count_back(fetch):
         cookie = visits_cookie(morsel.value)
     assert counts == [1, 2, 3], (
         f"three visits, each sending back the last cookie, should count [1, 2, 3], got {counts}: "
-        "read the count with self.get_signed_cookie('visits') and add one")
+        f"the count comes back in the signed cookie ({SIGNED})")
 
     recent = create_signed_value(SECRET, "visits", "41", clock=lambda: time.time() - 29 * DAY)
     _, body = await visits(fetch, visits_cookie(recent.decode()))
     assert body == {"visits": 42}, (
         f"a cookie signed 29 days ago holding 41 should count on to 42, got {body}: it is "
-        "younger than MAX_AGE_DAYS, pass max_age_days=MAX_AGE_DAYS to get_signed_cookie")
+        f"younger than MAX_AGE_DAYS (30), so the server still vouches for it ({SIGNED}, "
+        "the two lifetimes)")
 
 
 def _edited() -> str:
@@ -100,8 +111,8 @@ async def test_step3_a_cookie_the_server_cannot_vouch_for_counts_as_a_first_visi
         f"GET /visits with a bad cookie should answer 200 (a first visit), got {said(response)}")
     assert json.loads(response.body) == {"visits": 1}, (
         f"a cookie the server cannot vouch for should count as a first visit, {{'visits': 1}}, "
-        f"got {said(response)}: get_signed_cookie returns None for it (with "
-        "max_age_days=MAX_AGE_DAYS), and int() of a value that is not a number raises ValueError")
+        f"got {said(response)}. Which cookies the server refuses, and how old one may be, is in "
+        f"{SIGNED}; a signed value is still not always a number")
 
 
 @pytest.mark.gen_test
@@ -110,18 +121,16 @@ async def test_step4_the_visits_cookie_has_safe_attributes(fetch):
     morsel = set_cookie(response, "visits")
     assert morsel is not None, f"GET /visits should set the cookie 'visits', got {said(response)}"
     header = [h for h in response.headers.get_list("Set-Cookie") if h.startswith("visits=")]
-    assert morsel["httponly"], f"the visits cookie should be HttpOnly, got {header}: httponly=True"
+    assert morsel["httponly"], f"the visits cookie should be HttpOnly, got {header} ({ATTRIBUTES})"
     assert morsel["samesite"] == "Lax", (
-        f"the visits cookie should be SameSite=Lax, got {header}: samesite='Lax'")
+        f"the visits cookie should be SameSite=Lax, got {header} ({ATTRIBUTES})")
     assert morsel["path"] == "/", f"the visits cookie should have Path=/, got {header}"
     assert morsel["expires"], (
-        f"the visits cookie should expire in {30} days, got {header}: expires_days=MAX_AGE_DAYS")
-    expires = email.utils.parsedate_to_datetime(morsel["expires"])
-    sent = email.utils.parsedate_to_datetime(response.headers["Date"])
-    days = (expires - sent).total_seconds() / DAY
+        f"the visits cookie should expire in MAX_AGE_DAYS (30) days, got {header} ({ATTRIBUTES})")
+    days = days_after(response, morsel["expires"])
     assert abs(days - 30) < 0.01, (
         f"the visits cookie should expire MAX_AGE_DAYS (30) days after the response, it expires "
-        f"{days:.2f} days after: expires_days=MAX_AGE_DAYS")
+        f"{days:.2f} days after ({ATTRIBUTES})")
 
 
 @pytest.mark.gen_test
@@ -132,14 +141,15 @@ async def test_step5_the_theme_is_remembered_in_a_plain_cookie(fetch):
     morsel = set_cookie(response, "theme")
     header = response.headers.get_list("Set-Cookie")
     assert morsel is not None and morsel.value == "dark", (
-        f"POST /theme should set the cookie theme=dark, got {header}: self.set_cookie")
+        f"POST /theme should set the plain cookie theme=dark, got {header} ({PLAIN})")
     assert morsel["max-age"] == str(365 * DAY), (
-        f"the theme cookie should have Max-Age={365 * DAY} (one year), got {header}: "
-        "max_age=ONE_YEAR")
+        f"the theme cookie should have Max-Age={365 * DAY} (ONE_YEAR, in seconds), got {header} "
+        f"({ATTRIBUTES})")
     assert morsel["path"] == "/" and morsel["samesite"] == "Lax", (
-        f"the theme cookie should have Path=/ and SameSite=Lax, got {header}")
+        f"the theme cookie should have Path=/ and SameSite=Lax, got {header} ({ATTRIBUTES})")
     assert not morsel["httponly"], (
-        f"the theme cookie must not be HttpOnly (the page's JavaScript reads it), got {header}")
+        f"the theme cookie must not be HttpOnly (the page's JavaScript reads it), got {header} "
+        "(lesson §6, JavaScript操作Cookie)")
 
 
 @pytest.mark.gen_test
@@ -148,9 +158,10 @@ async def test_step5_the_theme_is_remembered_in_a_plain_cookie(fetch):
 async def test_step5_anything_but_a_known_theme_is_a_400(fetch, body):
     response = await fetch("/theme", method="POST", body=urlencode(body))
     assert response.code == 400, (
-        f"POST /theme with {body} should be a 400, got {said(response)}: refuse what is not in "
-        "THEMES with tornado.web.HTTPError(400, ...)")
-    assert set_cookie(response, "theme") is None, "a refused theme must not be stored"
+        f"POST /theme with {body} should be a 400 (only the THEMES are known), got "
+        f"{said(response)} (lesson §7, step 5)")
+    assert set_cookie(response, "theme") is None, (
+        f"a refused theme must not be stored, got Set-Cookie {response.headers.get_list('Set-Cookie')}")
     if body:
         assert body["theme"] in response.body.decode(), (
             f"the 400 should name the theme it refused, got {said(response)}")
@@ -168,4 +179,24 @@ async def test_step6_the_theme_is_read_back_from_the_cookie(fetch, cookie, theme
     response = await fetch("/theme", cookie=cookie)
     assert response.code == 200 and json.loads(response.body) == {"theme": theme}, (
         f"GET /theme with Cookie {cookie!r} should answer {{'theme': {theme!r}}}, got "
-        f"{said(response)}: a value that is not in THEMES means 'light'")
+        f"{said(response)}: the client can send any value, and one that is not in THEMES means "
+        f"'light' ({PLAIN})")
+
+
+@pytest.mark.gen_test
+async def test_step4_both_lifetimes_follow_max_age_days(exercise, fetch, monkeypatch):
+    monkeypatch.setattr(exercise, "MAX_AGE_DAYS", 10)  # the constant, not a 30 written out
+    response, body = await visits(fetch)
+    morsel = set_cookie(response, "visits")
+    assert morsel is not None and morsel["expires"], (
+        f"GET /visits should set the cookie 'visits' with an expiry, got {said(response)}")
+    days = days_after(response, morsel["expires"])
+    assert abs(days - 10) < 0.01, (
+        f"with MAX_AGE_DAYS = 10 the visits cookie should expire 10 days after the response, it "
+        f"expires {days:.2f} days after: the browser's lifetime comes from MAX_AGE_DAYS "
+        f"({ATTRIBUTES})")
+    old = create_signed_value(SECRET, "visits", "41", clock=lambda: time.time() - 10.5 * DAY)
+    _, body = await visits(fetch, visits_cookie(old.decode()))
+    assert body == {"visits": 1}, (
+        f"with MAX_AGE_DAYS = 10 a cookie signed 10.5 days ago should count as a first visit, got "
+        f"{body}: the server's lifetime comes from MAX_AGE_DAYS too ({SIGNED}, the two lifetimes)")

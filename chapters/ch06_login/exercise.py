@@ -18,7 +18,7 @@ Check your work with:  make check-06
 import tornado.escape
 import tornado.web
 
-from chapters.ch06_login.app import demo_users  # the user topaz, password "tornado-6.6"
+from chapters.ch06_login.users import UserStore, demo_users  # topaz, password "tornado-6.6"
 from workbook.web import BaseHandler as WorkbookHandler
 from workbook.web import NotFoundHandler
 
@@ -63,7 +63,7 @@ class LoginHandler(BaseHandler):
     async def post(self):
         name = self.get_body_argument("username")
         password = self.get_body_argument("password", strip=False)
-        user = await self.settings["members"].authenticate(name, password)
+        user = await self.application.members.authenticate(name, password)
         if user is None:
             raise tornado.web.HTTPError(403, "wrong username or password")
         self.set_signed_cookie(COOKIE, user.name, httponly=True, samesite="Lax")
@@ -71,15 +71,20 @@ class LoginHandler(BaseHandler):
         self.redirect("/")
 
 
-def make_app(cookie_secret: str) -> tornado.web.Application:
-    return tornado.web.Application(
+class Application(tornado.web.Application):  # and its live object, the members
+    def __init__(self, handlers, members: UserStore | None = None, **settings) -> None:
+        super().__init__(handlers, **settings)
+        self.members = members if members is not None else demo_users()
+
+
+def make_app(cookie_secret: str) -> Application:
+    return Application(
         [
             (r"/club", ClubHandler),
             (r"/whoami", WhoAmIHandler),
             (r"/login", LoginHandler),
         ],
         cookie_secret=cookie_secret,
-        members=demo_users(),
         xsrf_cookies=True,
         # TODO step 3: where @authenticated sends visitors
         default_handler_class=NotFoundHandler,

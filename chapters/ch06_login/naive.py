@@ -4,11 +4,11 @@ that the tests can show what goes wrong with it. Never serve it anywhere.
 What is unsafe here, and where the chapter's app (app.py) fixes it:
 
   1. cookie_secret is the one printed in the notes: anyone who has read them can sign a
-     "user=topaz" cookie and is topaz.                        -> app.load_cookie_secret
+     "user=topaz" cookie and is topaz.            -> workbook.secrets.cookie_secret
   2. `if user == "topaz"`: the username is the whole check; there is no password.
-                                                              -> app.UserStore (scrypt)
+                                                              -> users.UserStore (scrypt)
   3. the page goes back to ?next= unchecked: //evil.example is an open redirect.
-                                                              -> app.safe_next
+                                                              -> redirects.safe_next
   4. no xsrf_cookies: a page on any other origin can make a logged-in visitor's browser
      POST to /email.                                          -> xsrf_cookies=True
   5. (表单验证) the article's first form: re.match, and | inside [...].
@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 
-import tornado.web
-
 from chapters.ch06_login import app as fixed
 from chapters.ch06_login.forms import LoginForm
+from chapters.ch06_login.users import DEMO_PASSWORD, DEMO_USER
 from workbook import manifest
 from workbook.web import NotFoundHandler
 
@@ -34,7 +33,7 @@ NOTES_SECRET = "t114uXSkw1SZ6xlWOCASQWYKkIuW7Wl2bTnbsLzsJyoOI7EqnnaT8HDzFNbB9Ryw
 class LoginHandler(fixed.BaseHandler):
     def get(self):
         self.render("login.html", form=LoginForm(), next=self.get_argument("next", "/"),
-                    demo=(fixed.DEMO_USER, fixed.DEMO_PASSWORD))
+                    demo=(DEMO_USER, DEMO_PASSWORD))
 
     def post(self, *args, **kwargs):
         user = self.get_argument("username")
@@ -45,20 +44,19 @@ class LoginHandler(fixed.BaseHandler):
             self.redirect(self.get_argument("next", "/"))
         else:
             self.render("login.html", form=LoginForm({"username": user}), next="/",
-                        demo=(fixed.DEMO_USER, fixed.DEMO_PASSWORD))
+                        demo=(DEMO_USER, DEMO_PASSWORD))
 
 
-def make_app(**settings) -> tornado.web.Application:
-    options = dict(
-        template_path=manifest.ROOT / "tpl" / fixed.CHAPTER.slug,
-        login_url="/login",
-        cookie_secret=NOTES_SECRET,  # published with the notes
+def make_app(**overrides) -> fixed.Application:
+    settings = {
+        "template_path": manifest.ROOT / "tpl" / fixed.CHAPTER.slug,
+        "login_url": "/login",
+        "cookie_secret": NOTES_SECRET,  # published with the notes
         # no xsrf_cookies, no cross_origin_protection
-        default_handler_class=NotFoundHandler,
-        users=fixed.demo_users(),
-    )
-    options.update(settings)
-    return tornado.web.Application(
+        "default_handler_class": NotFoundHandler,
+        **overrides,  # users=...
+    }
+    return fixed.Application(
         [
             (r"/", fixed.HomeHandler),
             (r"/by-hand", fixed.ByHandHandler),
@@ -68,7 +66,7 @@ def make_app(**settings) -> tornado.web.Application:
             (r"/email", fixed.EmailHandler),
             (r"/api/like", fixed.LikeHandler),
         ],
-        **options,
+        **settings,
     )
 
 

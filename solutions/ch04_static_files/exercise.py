@@ -53,13 +53,13 @@ class MtimeStaticHandler(StaticHandler):
         return str(int(os.stat(abspath).st_mtime))
 
 
-def make_app(**settings) -> tornado.web.Application:
+def make_app(**overrides) -> tornado.web.Application:
     settings = {
         "static_path": ASSETS,
         "downloads_path": FILES,
         "default_handler_class": NotFoundHandler,
         "static_handler_class": MtimeStaticHandler,
-        **settings,
+        **overrides,
     }
     settings["static_path"] = str(settings["static_path"])
     settings["downloads_path"] = str(settings["downloads_path"])

@@ -8,8 +8,9 @@ import pytest
 import tornado.web
 
 from chapters.ch06_login import naive
-from chapters.ch06_login.app import DEMO_PASSWORD, demo_users, make_app
+from chapters.ch06_login.app import make_app
 from chapters.ch06_login.test_app import LEAVES_SITE, ON_SITE
+from chapters.ch06_login.users import DEMO_PASSWORD, demo_users
 from workbook.net import live_server
 
 pytestmark = pytest.mark.browser
