@@ -546,8 +546,8 @@ def test_an_app_killed_outright_takes_its_server_with_it():
     # The kernel signals the server (PR_SET_PDEATHSIG, workbook/services.py)...
     mariadbd.wait(timeout=30)
     assert not mariadbd.is_running()
-    # ...and the next private server to start removes the data directory left behind.
-    assert os.path.exists(datadir)
+    # ...and the next private server to start removes the data directory left behind (on a
+    # machine where other workbooks run, one of theirs may have swept it already).
     with services.Memcached():
         assert not os.path.exists(os.path.dirname(datadir))
 
