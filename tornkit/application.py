@@ -49,8 +49,8 @@ class Application(tornado.web.Application):
         self.conf = conf if conf is not None else settings
         tornado_settings.setdefault("debug", self.conf.DEBUG)
         super().__init__(handlers, default_host, transforms, **tornado_settings)
-        # Chapter 17: this app's own template loader, from conf.TEMPLATE_CONFIG (None without a
-        # template_path); WebHandler renders with it, not with Tornado's process-wide cache.
+        # Chapter 17: this app's own loader for Jinja2 or Mako (conf.TEMPLATE_CONFIG); None for
+        # Tornado's engine. WebHandler renders with it, not with Tornado's process-wide cache.
         self.template_loader = loader_for(self)
         self.middleware = self.manager_class.from_settings(self.conf.MIDDLEWARE_CLASSES)
         self.middleware.init(self)  # process_init: once, with the routes in place

@@ -65,7 +65,7 @@ class WebHandler(tornado.web.RequestHandler):
 
     def render_string(self, template_name: str, **kwargs: Any) -> bytes:
         self.run_middleware("process_render", template_name, **kwargs)
-        # Chapter 17: a tornkit Application's own loader (its TEMPLATE_CONFIG engine). Tornado's
+        # Chapter 17: a tornkit Application's own Jinja2 or Mako loader (TEMPLATE_CONFIG). Tornado's
         # render_string caches loaders by template path for the whole process instead.
         loader = getattr(self.application, "template_loader", None)
         if loader is None:

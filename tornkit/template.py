@@ -19,10 +19,12 @@ visitor typed ran in the next visitor's browser; `autoescape: False` is refused 
 and Mako, `xsrf_form_html()` and `modules.X(...)` return markupsafe.Markup (HTML that is meant),
 so they are written as they are; everything else is escaped.
 
-Each tornkit Application builds its loader once (`loader_for(app)`) and WebHandler renders with
-it. Tornado's own cache of loaders, `RequestHandler._template_loaders`, is one dict for the
-whole process keyed by template path: two Applications on one template path with two engines
-would otherwise share the first one's loader.
+A tornkit Application with Jinja2 or Mako builds its loader once (`loader_for(app)`, kept as
+`app.template_loader`) and WebHandler renders with it. Tornado's own cache of loaders,
+`RequestHandler._template_loaders`, is one dict for the whole process keyed by template path:
+through it, two Applications on one template path with two engines would share the first one's
+loader. Tornado's own engine keeps Tornado's way (`template_loader` None): its cache then holds
+Tornado loaders only.
 """
 from __future__ import annotations
 
@@ -54,14 +56,17 @@ class TemplateConfigError(ValueError):
     """TEMPLATE_CONFIG asks for something tornkit refuses (an unknown engine, no escaping)."""
 
 
-def loader_class(engine: str | None) -> type[tornado.template.BaseLoader]:
-    """The loader class for TEMPLATE_CONFIG['template_engine']: a short name or a dotted path."""
-    dotted = ENGINES.get(engine, engine)
-    module, _, name = str(dotted).rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module), name) if module else None
-    except (ImportError, AttributeError):
-        cls = None
+def loader_class(engine: Any) -> type[tornado.template.BaseLoader]:
+    """The loader class for TEMPLATE_CONFIG['template_engine']: a short name, a dotted path or
+    the class itself."""
+    if isinstance(engine, type):
+        cls = engine
+    else:
+        module, _, name = str(ENGINES.get(engine, engine)).rpartition(".")
+        try:
+            cls = getattr(importlib.import_module(module), name) if module else None
+        except (ImportError, AttributeError):
+            cls = None
     if not (isinstance(cls, type) and issubclass(cls, tornado.template.BaseLoader)):
         raise TemplateConfigError(
             f"TEMPLATE_CONFIG['template_engine'] = {engine!r} is not an engine: use None, "
@@ -85,14 +90,18 @@ def create_loader(template_path: str | os.PathLike, config: Mapping[str, Any] | 
 
 def loader_for(application: tornado.web.Application) -> tornado.template.BaseLoader | None:
     """The Application's own loader: its `template_loader` setting if it has one, else one for
-    its `template_path` from its conf's TEMPLATE_CONFIG; None without a template_path."""
+    its `template_path` from its conf's TEMPLATE_CONFIG. None for Tornado's own engine: Tornado
+    makes that loader itself, and its cache by template path holds nothing but Tornado loaders
+    then, which two apps on one path may share."""
     settings = application.settings
     if "template_loader" in settings:
         return settings["template_loader"]
-    if not settings.get("template_path"):
-        return None  # Tornado's default: templates next to the handler's module
     conf = getattr(application, "conf", None)
     config = getattr(conf, "TEMPLATE_CONFIG", None) or {}
+    if config.get("autoescape", True) is not True:
+        create_loader(".", config)  # refused, whatever the engine
+    if config.get("template_engine") in (None, "tornado") or not settings.get("template_path"):
+        return None  # Tornado's own loader, made and cached by Tornado's render_string
     tornado_settings = {key: settings[key] for key in ("autoescape", "template_whitespace")
                         if key in settings}
     return create_loader(settings["template_path"], config, **tornado_settings)
@@ -155,7 +164,7 @@ class EngineTemplate:
         return self._render(**html_namespace(namespace)).encode("utf-8")
 
 
-class _EngineLoader(tornado.template.BaseLoader):
+class EngineLoader(tornado.template.BaseLoader):
     """load() asks the engine every time: Jinja2 and Mako keep their own compiled templates
     (and see edited files when filesystem_checks is on), so there is no second cache here."""
 
@@ -173,7 +182,7 @@ class _EngineLoader(tornado.template.BaseLoader):
         return name  # both engines resolve names against their own search path
 
 
-class JinjaLoader(_EngineLoader):
+class JinjaLoader(EngineLoader):
     """Jinja2: an Environment per loader, autoescape on, cache_size and filesystem_checks
     (Jinja2's auto_reload) from TEMPLATE_CONFIG, and a bytecode cache in cache_directory."""
 
@@ -198,7 +207,7 @@ class JinjaLoader(_EngineLoader):
             self.environment.cache.clear()
 
 
-class MakoLoader(_EngineLoader):
+class MakoLoader(EngineLoader):
     """Mako: a TemplateLookup per loader, every ${expression} through the `h` (HTML escape)
     filter, collection_size, filesystem_checks, format_exceptions and cache_directory (Mako's
     module_directory) from TEMPLATE_CONFIG."""
