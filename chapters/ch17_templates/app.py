@@ -112,10 +112,12 @@ def make_app(**overrides) -> Application:
         check_secret(settings["cookie_secret"])
     else:
         settings["cookie_secret"] = cookie_secret(settings["data_dir"])
-    # /jinja2 and /mako go to an Application of their own: one engine per Application.
+    # /jinja2 and /mako go to an Application of their own (one engine per Application),
+    # through its router: its handlers belong to it, and its routes can be listed from here.
     others = [tornado.routing.Rule(tornado.routing.PathMatches(f"/{engine}"),
                                    engine_app(engine, settings, loader if engine == "jinja2"
-                                              else None, mixin)) for engine in ENGINES[1:]]
+                                              else None, mixin).wildcard_router)
+              for engine in ENGINES[1:]]
     urls = route(u(r"/", mix(Index, mixin), name="index"),
                  u(r"/flash", mix(Flash, mixin), name="flash"),
                  u(r"/(tornado)", mix(Sample, mixin), name="page"))
