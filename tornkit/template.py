@@ -100,6 +100,9 @@ def loader_for(application: tornado.web.Application) -> tornado.template.BaseLoa
     config = getattr(conf, "TEMPLATE_CONFIG", None) or {}
     if config.get("autoescape", True) is not True:
         create_loader(".", config)  # refused, whatever the engine
+    if "autoescape" in settings and settings["autoescape"] is None:
+        raise TemplateConfigError("the Application's autoescape=None turns Tornado's escaping "
+                                  "off: tornkit's engines always escape")
     if config.get("template_engine") in (None, "tornado") or not settings.get("template_path"):
         return None  # Tornado's own loader, made and cached by Tornado's render_string
     tornado_settings = {key: settings[key] for key in ("autoescape", "template_whitespace")

@@ -231,6 +231,8 @@ def test_autoescape_false_is_refused_for_every_engine(templates):
     with pytest.raises(TemplateConfigError, match="always escape"):
         Application([], conf=Settings(TEMPLATE_CONFIG={"autoescape": False}),
                     template_path=str(templates))
+    with pytest.raises(TemplateConfigError, match="always escape"):  # Tornado's own switch
+        Application([], template_path=str(templates), autoescape=None)
 
 
 def test_an_unknown_engine_is_an_error_naming_it(templates):
@@ -367,6 +369,9 @@ async def test_the_flash_form_redirects_and_the_message_is_shown_once(http_clien
     await client.get("/")  # the _xsrf cookie
     response = await client.post("/flash", {"message": "<i>hello</i>", "engine": engine})
     assert response.code == 302 and response.headers["Location"] == f"/{engine}"
+    flash_cookie = next(c for c in client.set_cookies if c.startswith("_flash="))
+    assert "HttpOnly" in flash_cookie and "SameSite=Lax" in flash_cookie
+    assert "hello" not in flash_cookie.split(";")[0]  # signed, base64: not the message as is
     body = (await client.get(f"/{engine}")).body.decode()
     assert '<span class="flash-success">Flashed: &lt;i&gt;hello&lt;/i&gt;</span>' in body
     assert '<span class="flash-info">This message is shown once' in body

@@ -1,27 +1,18 @@
-"""Chapter 17 exercise, solved: a Jinja2 adapter for Tornado, and the core of FlashMessageMixIn.
+"""Chapter 17 exercise, solved.
 
-The finished form of chapters/ch17_templates/exercise.py (the steps below are what it does).
-
-tornkit gives you the rest: EngineLoader (a tornado.template.BaseLoader whose load(name) calls
-your _create_template(name) every time, since Jinja2 caches compiled templates itself),
-tornkit.template.html_namespace() (Tornado's namespace, with xsrf_form_html() and the UI modules
-marked as HTML), and FlashMessageMixIn._flashes() (this request's list of waiting messages,
-read once from the incoming signed cookie). Make it so that:
-
-  1. JinjaTemplate.generate(**namespace) renders the Jinja2 template with
-     html_namespace(namespace) and returns bytes (UTF-8): render() adds the UI modules' CSS and
-     JavaScript to bytes, and a str makes every such page a 500                -> lesson §2
-  2. JinjaLoader has an Environment that finds templates under self.root and escapes every
-     {{ value }}, and _create_template(name) returns a JinjaTemplate for name  -> lesson §2-§3
-  3. flash(message, category) adds (category, message) to this request's list, keeps the list
-     for the rest of the request (self._flash_messages), and writes the whole list to the signed
-     cookie self.flash_cookie as JSON: two flashes in one request both arrive  -> lesson §5
-  4. flash() raises FlashTooLarge, naming self.flash_limit, when the cookie would be larger
-     than that (name, "=", and the signed value): a browser drops it silently  -> lesson §5
-  5. get_flashed_messages() returns the waiting (category, message) pairs, oldest first, and
-     clears them (the list and the cookie): a message is shown once            -> lesson §5
-
-Check your work with:  make check-17      See it run with:  make try-17
+Why it looks like this:
+  - generate() encodes what Jinja2's render() returns: RequestHandler.render() splices the UI
+    modules' CSS and JavaScript into bytes, and tornadopy's `generate = render` (a str) made
+    every such page a 500. html_namespace() marks xsrf_form_html() and the modules' output as
+    HTML, so that escaping everything else does not escape them too.
+  - autoescape=True is the one argument that matters in the Environment: Jinja2 escapes nothing
+    unless told to (tornadopy's README set it to False). Jinja2 keeps compiled templates in the
+    Environment, so the loader asks it every time and keeps no cache of its own.
+  - flash() starts from self._flashes(), this request's list, never from the cookie that came
+    in (tornadopy's B10: the second flash of a request replaced the first). It checks the size
+    of the signed value before setting anything, so a refused flash leaves no cookie behind.
+  - get_flashed_messages() empties the list as well as the cookie, so a second call in the
+    same request, or a base template and a page both asking, shows nothing twice.
 """
 from __future__ import annotations
 
