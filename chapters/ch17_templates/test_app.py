@@ -389,3 +389,25 @@ async def test_bad_flash_forms_get_a_400_saying_why(http_client, base_url, field
     await client.get("/")
     response = await client.post("/flash", fields)
     assert response.code == 400 and error in response.body.decode()
+
+
+@pytest.mark.gen_test
+@pytest.mark.parametrize("compiled_template_cache, expected", [(True, b"one"), (False, b"two")],
+                         ids=["cached", "debug: read again"])
+async def test_compiled_template_cache_false_reads_the_templates_again(
+        templates, serve, http_client, compiled_template_cache, expected):
+    """Tornado's debug=True sets compiled_template_cache=False and resets its loaders for every
+    request; an Application's own Jinja2 or Mako loader is reset the same way."""
+    (templates / "edit.jinja").write_text("one", encoding="utf-8")
+
+    class Edit(WebHandler):
+        def get(self):
+            self.render("edit.jinja")
+
+    app = Application([("/", Edit)], conf=Settings(TEMPLATE_CONFIG={
+        "template_engine": "jinja2", "filesystem_checks": False}), template_path=str(templates),
+        compiled_template_cache=compiled_template_cache)
+    url = serve(app) + "/"
+    assert (await get(http_client, url)).body == b"one"
+    (templates / "edit.jinja").write_text("two", encoding="utf-8")
+    assert (await get(http_client, url)).body == expected
