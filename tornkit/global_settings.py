@@ -60,3 +60,9 @@ TEMPLATE_CONFIG = {
     "format_exceptions": False,  # Mako: an error page of its own instead of the exception
     "autoescape": True,  # every engine escapes; False is refused (tornadopy's default was False)
 }
+
+# --- 缓存 (chapter 18) --------------------------------------------------------------------------
+# alias -> BACKEND, LOCATION, OPTIONS, TIMEOUT (seconds; None: never), KEY_PREFIX, VERSION.
+CACHES = {
+    "default": {"BACKEND": "tornkit.cache.backends.locmem.LocMemCache"},
+}
