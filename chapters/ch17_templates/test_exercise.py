@@ -109,32 +109,26 @@ def flash_app(exercise):
     return Application([("/two", Two), ("/big", Big), ("/show", Show)], cookie_secret=SECRET)
 
 
+async def shown(client):
+    """What /show found: get_flashed_messages() called twice."""
+    response = await client.get("/show")
+    assert response.code == 200, (
+        f"GET /show (get_flashed_messages()) answered {response.code}: {response.body[:200]!r}")
+    return json.loads(response.body)
+
+
 @pytest.mark.gen_test
 async def test_step3_two_flashes_in_one_request_both_survive_the_redirect(
         exercise, serve, http_client):
     client = CookieClient(http_client, serve(flash_app(exercise)))
     response = await client.get("/two")
     assert response.code == 302, f"GET /two should redirect, got {response.code}"
-    shown = json.loads((await client.get("/show")).body)["messages"]
+    got = (await shown(client))["messages"]
     expected = [["success", "saved"], ["info", "and a second one"]]
-    assert shown == expected, (
+    assert got == expected, (
         f"flash('saved', 'success') then flash('and a second one', 'info') in one request, then "
-        f"a redirect: the next page should get {expected}, got {shown}. The second flash() adds "
+        f"a redirect: the next page should get {expected}, got {got}. The second flash() adds "
         f"to what this request flashed, not to the cookie that came in ({LESSON}, §5)")
-
-
-@pytest.mark.gen_test
-async def test_step5_a_message_is_shown_once(exercise, serve, http_client):
-    client = CookieClient(http_client, serve(flash_app(exercise)))
-    await client.get("/two")
-    first = json.loads((await client.get("/show")).body)
-    assert first["again"] == [], (
-        f"get_flashed_messages() called twice in one request: the second call should get [], "
-        f"got {first['again']} ({LESSON}, §5)")
-    second = json.loads((await client.get("/show")).body)["messages"]
-    assert second == [], (
-        f"the messages were shown once; the next page should get [], got {second}: "
-        f"get_flashed_messages() clears the cookie ({LESSON}, §5)")
 
 
 @pytest.mark.gen_test
@@ -148,3 +142,18 @@ async def test_step4_an_oversized_flash_is_an_error_naming_the_limit(exercise, s
     error = json.loads(response.body)["error"]
     assert "4000" in error, f"the error should name the limit, 4000 bytes: {error!r}"
     assert "_flash" not in client.cookies, "no cookie should be set for a refused flash"
+
+
+@pytest.mark.gen_test
+async def test_step5_a_message_is_shown_once(exercise, serve, http_client):
+    client = CookieClient(http_client, serve(flash_app(exercise)))
+    response = await client.get("/two")
+    assert response.code == 302, f"GET /two (two flashes, a redirect) answered {response.code}"
+    first = await shown(client)
+    assert first["again"] == [], (
+        f"get_flashed_messages() called twice in one request: the second call should get [], "
+        f"got {first['again']} ({LESSON}, §5)")
+    second = (await shown(client))["messages"]
+    assert second == [], (
+        f"the messages were shown once; the next page should get [], got {second}: "
+        f"get_flashed_messages() clears the cookie ({LESSON}, §5)")
