@@ -32,6 +32,7 @@ from tornkit.cache import CacheHandler
 from tornkit.conf import LazySettings, Settings, settings
 from tornkit.handler import CallFailedHandler, WebHandler
 from tornkit.middleware import Manager
+from tornkit.template import loader_for
 
 _current_request: contextvars.ContextVar[tornado.httputil.HTTPServerRequest | None] = \
     contextvars.ContextVar("tornkit_current_request", default=None)
@@ -50,6 +51,9 @@ class Application(tornado.web.Application):
         self.conf = conf if conf is not None else settings
         tornado_settings.setdefault("debug", self.conf.DEBUG)
         super().__init__(handlers, default_host, transforms, **tornado_settings)
+        # Chapter 17: this app's own loader for Jinja2 or Mako (conf.TEMPLATE_CONFIG); None for
+        # Tornado's engine. WebHandler renders with it, not with Tornado's process-wide cache.
+        self.template_loader = loader_for(self)
         self.middleware = self.manager_class.from_settings(self.conf.MIDDLEWARE_CLASSES)
         self.middleware.init(self)  # process_init: once, with the routes in place
 

@@ -49,14 +49,16 @@ LOGGING = (
 )
 
 # --- 模板引擎 (chapter 17) -------------------------------------------------------------------------
+# tornkit.template reads these keys; any other key goes to the engine as it is (a Jinja2
+# Environment or Mako TemplateLookup argument).
 TEMPLATE_CONFIG = {
-    "template_engine": None,  # None: Tornado's own engine
-    "filesystem_checks": True,
-    "cache_directory": None,
-    "collection_size": 50,
-    "cache_size": 0,
-    "format_exceptions": False,
-    "autoescape": True,
+    "template_engine": None,  # None or "tornado", "jinja2", "mako", or a loader's dotted path
+    "filesystem_checks": True,  # Jinja2 and Mako: see edited template files
+    "cache_directory": None,  # Jinja2's bytecode cache / Mako's compiled modules (under DATA_DIR)
+    "collection_size": 50,  # Mako: templates kept in memory (-1: all)
+    "cache_size": 400,  # Jinja2: templates kept in memory (0: compile on every render)
+    "format_exceptions": False,  # Mako: an error page of its own instead of the exception
+    "autoescape": True,  # every engine escapes; False is refused (tornadopy's default was False)
 }
 
 # --- 缓存 (chapter 18) --------------------------------------------------------------------------

@@ -65,7 +65,16 @@ class WebHandler(tornado.web.RequestHandler):
 
     def render_string(self, template_name: str, **kwargs: Any) -> bytes:
         self.run_middleware("process_render", template_name, **kwargs)
-        return super().render_string(template_name, **kwargs)
+        # Chapter 17: a tornkit Application's own Jinja2 or Mako loader (TEMPLATE_CONFIG). Tornado's
+        # render_string caches loaders by template path for the whole process instead.
+        loader = getattr(self.application, "template_loader", None)
+        if loader is None:
+            return super().render_string(template_name, **kwargs)
+        if not self.settings.get("compiled_template_cache", True):
+            loader.reset()  # debug=True: read templates again, as Tornado does
+        namespace = self.get_template_namespace()
+        namespace.update(kwargs)
+        return loader.load(template_name).generate(**namespace)
 
     def finish(self, chunk: str | bytes | dict | None = None) -> Any:
         if chunk is not None:

@@ -1,0 +1,1 @@
+<p class="notice notice-${level}">${text}</p>
