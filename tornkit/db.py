@@ -166,6 +166,26 @@ class Database:
     def is_replica(self, engine: AsyncEngine) -> bool:
         return engine in self.replicas
 
+    async def wait_replicas(self, timeout: float = 5.0) -> bool:
+        """Until every replica that answers has applied what the primary has logged so far
+        (MariaDB's GTIDs: MASTER_GTID_WAIT). False if one did not within timeout."""
+        from sqlalchemy import text
+
+        async with self.primary.connect() as conn:
+            position = await conn.scalar(text("SELECT @@gtid_binlog_pos"))
+        caught_up = True
+        for engine in self.replicas:
+            try:
+                async with engine.connect() as conn:
+                    waited = await conn.scalar(text("SELECT MASTER_GTID_WAIT(:p, :t)"),
+                                               {"p": position, "t": timeout})
+                caught_up = caught_up and waited == 0
+            except DBAPIError as e:
+                if not is_disconnect(e):
+                    raise
+                self.mark_down(engine)  # reads go to the primary meanwhile
+        return caught_up
+
     async def dispose(self) -> None:
         for engine in (self.primary, *self.replicas):
             await engine.dispose()
@@ -347,9 +367,8 @@ class DBMixin:
 
     async def commit(self) -> None:
         session = self.db
-        wrote = session.wrote
-        await session.commit()
-        if wrote:  # the next requests (the redirect after a POST) must see the write too
+        await session.commit()  # the flush inside it is what sends the writes
+        if session.wrote:  # the next requests (the redirect after a POST) must see the write too
             self.set_cookie(PIN_COOKIE, "1", expires=time.time() + self.PIN_SECONDS,
                             httponly=True, samesite="Lax")
 
