@@ -18,6 +18,8 @@ class BaseModel(Model):
 
 class Note(BaseModel):
     __tablename__ = "notes"
+    # utf8mb4: MySQL's "utf8" stops at 3 bytes, and a server's default may be latin1
+    __table_args__ = {"mysql_charset": "utf8mb4"}
 
     body: Mapped[str] = mapped_column(String(200))
     created: Mapped[datetime.datetime] = mapped_column(DateTime, server_default=func.now())
