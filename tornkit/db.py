@@ -219,6 +219,18 @@ class Databases:
             raise SettingsError(f"no DATABASE_CONNECTION named {name!r}: there are "
                                 f"{sorted(self.by_name)}") from None
 
+    async def create_all(self, metadata, name: str | None = None) -> None:
+        """metadata.create_all on the primary, then wait until the replicas have it too."""
+        database = self[name]
+        try:
+            async with database.primary.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+            await database.wait_replicas()
+        except DBAPIError as e:
+            if not is_disconnect(e):
+                raise
+            raise DatabaseUnavailable("the database", e) from None
+
     def session(self, *, pinned: bool = False) -> DBSession:
         session = self.sessionmaker()
         session.sync_session.pinned = pinned

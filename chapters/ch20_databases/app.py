@@ -17,7 +17,6 @@ import secrets
 import pymysql
 import tornado.web
 from sqlalchemy import literal_column, select
-from sqlalchemy.exc import DBAPIError
 
 from chapters.ch20_databases.models import Note
 from tornkit import db
@@ -58,21 +57,10 @@ class App(Application):
     _schema: asyncio.Task | None = None
 
     async def ensure_schema(self) -> None:
-        """CREATE TABLE on the primary once, then wait until the replica has it too."""
+        """CREATE TABLE on the primary once, and wait until the replica has it too."""
         if self._schema is None or (self._schema.done() and self._schema.exception()):
-            self._schema = asyncio.ensure_future(self._create_schema())
+            self._schema = asyncio.ensure_future(self.databases.create_all(Note.metadata))
         await asyncio.shield(self._schema)
-
-    async def _create_schema(self) -> None:
-        database = self.databases["default"]
-        try:
-            async with database.primary.begin() as conn:
-                await conn.run_sync(Note.metadata.create_all)
-            await database.wait_replicas()
-        except DBAPIError as e:
-            if not db.is_disconnect(e):
-                raise
-            raise db.DatabaseUnavailable("the database", e) from None
 
     async def close(self) -> None:
         await self.databases.close()
