@@ -33,6 +33,7 @@ help:
 	@echo "  make notebooks               re-run every notebook and store its outputs"
 	@echo "  make lock                    re-pin requirements*.txt from requirements*.in"
 	@echo "  make clean                   remove .venv and the apps' data (var/)"
+	@echo "  make help                    this list"
 
 # The targets above without their number print this help instead of "No rule to make target".
 NUMBERED := chapter try check watch hint diff reset
@@ -45,7 +46,7 @@ $(NUMBERED) $(addsuffix -,$(NUMBERED)): help
 $(READY): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "The workbook needs Python 3.11 or newer (PYTHON=python3.11 make ...)")'
 	@echo "First run: installing the chapters' packages into $(VENV)/ (requirements.txt:" \
-	      "$$(grep -c '==' requirements.txt) packages, about 90 MB), once."
+	      "$$(grep -c '==' requirements.txt) packages, about 80 MB), once."
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@$(PIP) -r requirements.txt
 	@$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "tornado-workbook.pth").write_text("$(CURDIR)\n")'
@@ -53,7 +54,7 @@ $(READY): requirements.txt
 
 $(DEV): $(READY) requirements-dev.txt
 	@echo "Installing what the suite, Jupyter and the notebooks add (requirements-dev.txt:" \
-	      "$$(grep -c '==' requirements-dev.txt) packages, about 350 MB), once."
+	      "$$(grep -c '==' requirements-dev.txt) packages, about 370 MB), once."
 	@$(PIP) -r requirements-dev.txt
 	@touch $@
 

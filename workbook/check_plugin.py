@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import tornado.util
 
 STEP_TIMEOUT = float(os.environ.get("WORKBOOK_STEP_TIMEOUT", "15"))
 AFTER_A_HANG = 5.0  # the clean-up after a step that hung gets less: it often hangs on the same
@@ -122,7 +123,8 @@ def _watch_phase(item: pytest.Item, when: str):
         pytest.skip(_stopped[slug])
     step_file = os.environ.get("WORKBOOK_STEP_FILE")
     if step_file:
-        Path(step_file).write_text(f"{step_name(item.nodeid)} ({when})")
+        phase = {"setup": " (preparing it)", "teardown": " (cleaning up after it)"}
+        Path(step_file).write_text(step_name(item.nodeid) + phase.get(when, ""))
     _errors.records.clear()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     hung = when == "teardown" and item.stash.get(_HUNG, False)
@@ -192,6 +194,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         at = f" (it was at {_where(*frame, root)})" if frame else ""
         notes.append(f"{exc}{at}.\n{HUNG_ADVICE}")
         _stopped[_slug(item.nodeid)] = "not run: an earlier step hung"
+    elif isinstance(exc, tornado.util.TimeoutError):  # @gen_test's own limit on async steps
+        seconds = str(exc).removeprefix("Operation timed out after ").removesuffix(" seconds")
+        notes.append(f"this step did not finish within {seconds} s and was stopped.\n"
+                     f"{HUNG_ADVICE}")
+        report.workbook_only_notes = True
     elif exc is not None:
         raised = _raised_in_learners_code(exc, config, dirs)
         if raised:
@@ -207,7 +214,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if notes:
         report.outcome = "failed"
         report.workbook_notes = notes
-        report.workbook_only_notes = isinstance(exc, StepHung)  # the hang is the whole story
+        if isinstance(exc, StepHung):  # the hang is the whole story
+            report.workbook_only_notes = True
     if report.failed and os.environ.get("WORKBOOK_PROGRESS"):
         _stopped.setdefault(_slug(item.nodeid), "not run: an earlier step failed")
     return report

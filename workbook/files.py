@@ -66,6 +66,20 @@ def pristine_commit(root: Path = ROOT) -> str:
     return _git("merge-base", head, upstream, root=root).strip() or head
 
 
+def untouched(chapters: list[Chapter], root: Path = ROOT) -> set[Chapter]:
+    """The chapters whose learner files are all as published (see pristine_commit); none if git
+    cannot tell."""
+    try:
+        commit = pristine_commit(root)
+        changed = set(_git("diff", "--name-only", commit, "--", "chapters", root=root).split())
+    except GitError:
+        return set()
+    return {c for c in chapters
+            if all((root / "chapters" / c.slug / rel).exists()
+                   and f"chapters/{c.slug}/{rel.as_posix()}" not in changed
+                   for rel in learner_files(c, root))}
+
+
 def reset(chapter: Chapter, *, yes: bool = False, root: Path = ROOT) -> int:
     try:
         commit = pristine_commit(root)

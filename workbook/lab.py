@@ -25,3 +25,30 @@ def tornado_log(level: int = logging.WARNING) -> list[str]:
     logger.setLevel(level)
     logger.propagate = False
     return lines
+
+
+# --- make lab -------------------------------------------------------------------------------
+def command(port: int | None = None) -> list[str]:
+    """JupyterLab on notebooks/, on 127.0.0.1 only, without opening a browser (there may be no
+    display: Jupyter prints the URL with its token instead), as root too (containers and CI
+    run as root; Jupyter refuses it unless told), on PORT if given (and nowhere else)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from workbook.manifest import ROOT
+
+    argv = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+    if port:
+        argv += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    return argv
+
+
+def main(port: int | None = None) -> None:
+    import os
+
+    argv = command(port)
+    os.execv(argv[0], argv)  # Jupyter owns the terminal: its Ctrl-C is its own

@@ -43,6 +43,8 @@ def clone(dest: Path) -> Path:
     branch = _git("rev-parse", "--abbrev-ref", "HEAD", cwd=dest).strip()
     _git("update-ref", f"refs/remotes/origin/{branch}", "HEAD", cwd=dest)
     (dest / ".venv").symlink_to(ROOT / ".venv")
+    for requirements in dest.glob("requirements*.txt"):  # older than any stamp: no reinstall
+        os.utime(requirements, (0, 0))
     return dest
 
 

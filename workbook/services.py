@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -63,7 +64,23 @@ def which(program: str, package: str) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back (they are delivered when the block ends): starting a
+    server must not be cut between the fork and the moment we know its process."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _release_stop_signals() -> None:  # in the child: a server must not inherit the hold
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def _own_session_dying_with_parent() -> None:  # runs in the child, between fork and exec
+    _release_stop_signals()
     os.setsid()  # what mirakuru does: its own process group, so stop() can signal the group
     if sys.platform.startswith("linux"):
         # The kernel sends SIGTERM to the server when the thread that started it dies, even by
@@ -169,8 +186,9 @@ class Service:
         program = which(self.program, self.package)  # a clear error before anything is created
         if self.workdir is None:
             _sweep_leftovers()
-            self.workdir = Path(tempfile.mkdtemp(prefix=f"workbook-{self.kind}-{os.getpid()}-"))
-            _RUNNING.add(self)
+            with _stop_signals_held():  # never a directory made but not yet known
+                self.workdir = Path(tempfile.mkdtemp(prefix=f"workbook-{self.kind}-{os.getpid()}-"))
+                _RUNNING.add(self)
             self.initialize()
         self._log = open(self.log_path, "a")
         self._executor = _Executor(
@@ -178,7 +196,8 @@ class Service:
             sleep=0.02, stop_signal=self.stop_signal,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
         try:
-            self._executor.start()
+            with _stop_signals_held():
+                self._executor.start()
         except mirakuru.AlreadyRunning:
             self._executor = None
             raise ServiceError(f"{self.title}: something else already listens on "
@@ -226,7 +245,11 @@ class Service:
                 os.kill(self._executor.process.pid, signal.SIGCONT)  # a paused server can't stop
         self.stop()
         if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            for _ in range(50):  # a process that has just been killed may still finish a write
+                shutil.rmtree(self.workdir, ignore_errors=True)
+                if not self.workdir.exists():
+                    break
+                time.sleep(0.02)
             self.workdir = None
         _RUNNING.discard(self)
 
@@ -245,6 +268,21 @@ class Service:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _kill_group(process: subprocess.Popen, timeout: float = 5.0) -> None:
+    """SIGKILL a process started with start_new_session=True and everything it started, and
+    wait until they are all gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
 
 
 def _as_root() -> list[str]:
@@ -273,16 +311,18 @@ class MariaDB(Service):
                    "--skip-name-resolve", *self.SMALL, *_as_root()]
         # A session of its own: a Ctrl-C in the terminal interrupts us (and we stop it), not it
         # behind our back (which looked like a failed installation).
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, start_new_session=True)
+        process = None
         try:
+            with _stop_signals_held():  # a stop never comes between the fork and `process =`
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                                           stderr=subprocess.STDOUT, start_new_session=True,
+                                           preexec_fn=_release_stop_signals)
             output, _ = process.communicate()
         except BaseException:
             # The script's own children (mariadbd --bootstrap) too: they would go on writing
             # into the data directory after we remove it.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            if process is not None:
+                _kill_group(process)
             raise
         if process.returncode:
             raise ServiceError(f"mariadb-install-db failed:\n{output}")
@@ -487,6 +527,159 @@ async def within(awaitable: Awaitable[T], *, what: str, timeout: float,
         raise tornado.web.HTTPError(503, "%s did not answer within %s s", what, timeout) from None
     except (*errors, OSError) as e:
         raise tornado.web.HTTPError(503, "%s is unavailable: %s", what, e) from None
+
+
+# --- Redis Cluster: where one machine is not enough (chapter 18) ----------------------------
+def _cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000, Redis Cluster's rule) is free too."""
+    import socket
+
+    while True:
+        port = free_port()
+        if port + 10000 >= 65536:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port + 10000))
+            except OSError:
+                continue
+        return port
+
+
+class RedisClusterNode(Redis):
+    """One redis-server of a cluster: cluster mode on, its node table in its own data
+    directory. A node that does not hear from another for a second marks it as failing;
+    `cluster-require-full-coverage no` keeps the other nodes answering for their own slots
+    when one node is gone (the default, yes, stops the whole cluster)."""
+
+    title = "Redis Cluster node"
+
+    def __init__(self, *, port: int | None = None, name: str | None = None) -> None:
+        super().__init__(port=port or _cluster_port(), name=name)
+
+    def command(self) -> list[str]:
+        return [*super().command(), "--cluster-enabled", "yes",
+                "--cluster-config-file", str(self.workdir / "nodes.conf"),
+                "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no"]
+
+
+class RedisCluster:
+    """A private Redis Cluster: `nodes` redis-servers in cluster mode on free ports of
+    127.0.0.1, joined by `redis-cli --cluster create ... --cluster-replicas 0` (the 16384 hash
+    slots split evenly between them, no replicas), removed on close.
+
+        with services.RedisCluster() as cluster:   # ~1 s
+            cluster.url                             # "127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3"
+            cluster.nodes[0].kill()                 # one node's crash; .start() brings it back
+    """
+
+    kind, title, env = "redis-cluster", "Redis Cluster", "REDIS_CLUSTER_URLS"
+
+    def __init__(self, nodes: int = 3, *, name: str = "redis-cluster") -> None:
+        self.name = name
+        self.nodes = [RedisClusterNode(name=f"{name}-{i}") for i in range(nodes)]
+        self.created = False
+
+    def __repr__(self) -> str:
+        return f"<RedisCluster {self.url}>"
+
+    @property
+    def url(self) -> str:
+        return ",".join(f"{n.host}:{n.port}" for n in self.nodes)
+
+    @property
+    def host(self) -> str:
+        return HOST
+
+    def start(self) -> RedisCluster:
+        for node in self.nodes:
+            node.start()
+        if not self.created:
+            cli = which("redis-cli", "redis-tools")
+            result = subprocess.run(
+                [cli, "--cluster", "create", *[f"{n.host}:{n.port}" for n in self.nodes],
+                 "--cluster-replicas", "0", "--cluster-yes"],
+                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                start_new_session=True)  # a Ctrl-C is ours to handle, not a failed create
+            if result.returncode:
+                raise ServiceError(f"redis-cli --cluster create failed:\n{result.stdout}"
+                                   f"{result.stderr}")
+            self.created = True
+        self.wait_until_ok()
+        return self
+
+    def cluster_info(self, node: RedisClusterNode) -> dict[str, str]:
+        import redis
+
+        with redis.Redis(host=node.host, port=node.port, socket_timeout=2) as client:
+            return {k: str(v) for k, v in client.cluster("INFO").items()}
+
+    def wait_until_ok(self, timeout: float = 20.0) -> None:
+        """Until every running node says cluster_state:ok and knows every node."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            running = [n for n in self.nodes if n.running]
+            try:
+                infos = [self.cluster_info(n) for n in running]
+                if all(i.get("cluster_state") == "ok" and
+                       i.get("cluster_known_nodes") == str(len(self.nodes)) for i in infos):
+                    return
+            except Exception:  # noqa: BLE001 - a node still starting: try again
+                pass
+            if time.monotonic() > deadline:
+                raise ServiceError(f"{self.title} did not become ready within {timeout} s")
+            time.sleep(0.05)
+
+    def flush(self) -> None:
+        """Empty every node (FLUSHALL on each), for a clean test."""
+        import redis
+
+        for node in self.nodes:
+            if node.running:
+                with redis.Redis(host=node.host, port=node.port, socket_timeout=5) as client:
+                    client.flushall()
+
+    def stop(self) -> RedisCluster:
+        for node in self.nodes:
+            node.stop()
+        return self
+
+    def close(self) -> None:
+        for node in self.nodes:
+            node.close()
+
+    def __enter__(self) -> RedisCluster:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def provide_redis_cluster(nodes: int = 3) -> Iterator[str]:
+    """provide() for a Redis Cluster: REDIS_CLUSTER_URLS ("host:port,host:port,...", any of
+    its nodes) if it is set, else a private cluster of `nodes` nodes for as long as the block
+    runs."""
+    configured = os.environ.get(RedisCluster.env, "").strip()
+    if configured:
+        say(f"{RedisCluster.title}: using {RedisCluster.env}={redact(configured)}")
+        yield configured
+        return
+    with _stops_cleanly(), RedisCluster(nodes) as cluster:  # as provide() does
+        say(f"{RedisCluster.title}: {RedisCluster.env} is not set, so a private cluster of "
+            f"{nodes} nodes runs on {cluster.url} while the app runs (stopped and removed on "
+            "exit)")
+        try:
+            yield cluster.url
+        finally:
+            _ignore_stop_signals()  # stopping the servers is not to be cut short
+            say(f"{RedisCluster.title}: stopped the private cluster")
 
 
 # --- A primary and its replica: MariaDB's own replication (chapter 20) ----------------------
