@@ -267,6 +267,25 @@ async def test_a_session_per_request_commits_only_what_its_request_committed(
     assert committed(mariadb_pair, pair_urls) == ["B"]
 
 
+class CountNotes(BaseHandler, WebHandler):
+    async def get(self):
+        # tornadopy's User.session, now the current request's session (tornkit.current_request)
+        same = Note.session is self.request.db_scope.session
+        self.write(f"{await Note.session.scalar(select(func.count()).select_from(Note))} {same}")
+
+
+@pytest.mark.gen_test
+async def test_model_session_inside_a_request_is_that_requests_session(
+        http_client, serve, databases, pair_urls):
+    app = concurrency_app(pair_urls, CountNotes, "tornkit.db.DBSessionMiddleware")
+    base = serve(app, close=lambda app: None)
+    try:
+        response = await http_client.fetch(base + "/add")
+    finally:
+        await app.databases.close()
+    assert response.body == b"0 True"
+
+
 @pytest.mark.gen_test
 async def test_model_session_is_the_current_requests_and_nothing_outside_one():
     with pytest.raises(RuntimeError, match="current request's session"):
