@@ -374,3 +374,16 @@ def test_pool_pre_ping_replaces_ping_db_and_the_shape_is_checked():
     url = db.connection_url(master)
     assert url.render_as_string(hide_password=False) == (
         "mysql+aiomysql://app:pw@127.0.0.1:3306/shop?charset=utf8mb4")
+
+
+def test_provide_mysql_pair_takes_both_variables_or_starts_a_pair(monkeypatch):
+    monkeypatch.setenv("MYSQL_PRIMARY_URL", "mysql://app:pw@db1:3306/shop")
+    monkeypatch.delenv("MYSQL_REPLICA_URL", raising=False)
+    with pytest.raises(services.ServiceError, match="set both MYSQL_PRIMARY_URL and "
+                                                    "MYSQL_REPLICA_URL"):
+        with services.provide("mysql_pair"):
+            pass
+    monkeypatch.setenv("MYSQL_REPLICA_URL", "mysql://app:pw@db2:3306/shop")
+    with services.provide("mysql_pair") as urls:
+        assert urls == {"primary": "mysql://app:pw@db1:3306/shop",
+                        "replica": "mysql://app:pw@db2:3306/shop"}
