@@ -215,7 +215,7 @@ class Service:
         if self._executor is not None:
             try:
                 self._executor.stop()
-            except mirakuru.ProcessFinishedWithError:
+            except mirakuru.ProcessExitedWithError:
                 pass  # it had died already (killed by a test, say): stopped is stopped
             self._executor = None
         if self._log is not None:
@@ -332,6 +332,7 @@ class MariaDB(Service):
         return ["--no-defaults", f"--datadir={w / 'data'}", f"--socket={w / 'mysqld.sock'}",
                 f"--port={self.port}", f"--bind-address={self.host}",
                 f"--pid-file={w / 'mysqld.pid'}", f"--log-error={self.log_path}",
+                f"--tmpdir={w}",  # its own: servers sharing /tmp collided on temporary tables
                 "--skip-name-resolve", *self.SMALL, *_as_root()]
 
     def connect(self, database: str | None = None):
@@ -402,6 +403,10 @@ def provide(kind: str, *, count: int | None = None, env: str | None = None,
 
     With count=N, a list of N URLs: the variable then holds N comma-separated URLs.
     """
+    if kind == MariaDBPair.kind:  # two servers, two variables: its own function, at the end
+        with provide_pair() as urls:
+            yield urls
+        return
     cls = SERVICES[kind]
     env = env or cls.env
     configured = os.environ.get(env, "").strip()
@@ -675,3 +680,155 @@ def provide_redis_cluster(nodes: int = 3) -> Iterator[str]:
         finally:
             _ignore_stop_signals()  # stopping the servers is not to be cut short
             say(f"{RedisCluster.title}: stopped the private cluster")
+
+
+# --- A primary and its replica: MariaDB's own replication (chapter 20) ----------------------
+# The primary writes a binary log; the replica reads it (GTID positions) and applies it, and
+# refuses writes from anyone without READ_ONLY ADMIN: not root, who has it, but the app's user.
+#
+#     with services.MariaDBPair() as pair:   # ~4 s: two installs, two servers, replication on
+#         pair.urls                          # {"primary": mysql://app:…@…, "replica": …}
+#         pair.replica.kill(); pair.replica.start()   # replication resumes where it was
+#         pair.wait_replicated()             # until the replica has applied all the primary has
+class MariaDBPrimary(MariaDB):
+    kind, title, env = "mysql_primary", "MariaDB primary", "MYSQL_PRIMARY_URL"
+    server_id = 1
+    user = "app"
+
+    def __init__(self, *, password: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.password = password
+
+    @property
+    def url(self) -> str:
+        """The app's URL: a user with read and write grants, and nothing more."""
+        return f"mysql://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
+
+    def command(self) -> list[str]:
+        return [*super().command(), f"--server-id={self.server_id}", "--log-bin=binlog",
+                "--binlog-format=ROW"]
+
+    def ready(self) -> None:
+        super().ready()  # the database: in the binary log, so the replica creates it too
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cur:
+            cur.execute("CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY %s",
+                        (self.password,))
+            cur.execute("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'")
+            cur.execute(f"CREATE USER IF NOT EXISTS '{self.user}'@'127.0.0.1' IDENTIFIED BY %s",
+                        (self.password,))
+            cur.execute("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, "
+                        f"CREATE TEMPORARY TABLES ON *.* TO '{self.user}'@'127.0.0.1'")
+
+
+class MariaDBReplica(MariaDBPrimary):
+    kind, title, env = "mysql_replica", "MariaDB replica", "MYSQL_REPLICA_URL"
+    server_id = 2
+
+    def __init__(self, primary: MariaDBPrimary, **kwargs) -> None:
+        super().__init__(password=primary.password, **kwargs)
+        self.primary = primary
+        self._configured = False
+
+    def command(self) -> list[str]:
+        return [*MariaDB.command(self), f"--server-id={self.server_id}", "--read-only=1",
+                "--relay-log=relay"]
+
+    def ready(self) -> None:
+        # Nothing created here: the database and the users come from the primary's log.
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cur:
+            if not self._configured:  # the data directory keeps it across restarts
+                cur.execute("CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, "
+                            "MASTER_USER='repl', MASTER_PASSWORD=%s, MASTER_USE_GTID=slave_pos, "
+                            "MASTER_CONNECT_RETRY=1",
+                            (self.primary.host, self.primary.port, self.password))
+                cur.execute("START REPLICA")
+                self._configured = True
+            self._wait_running(cur)
+
+    def _wait_running(self, cur, timeout: float = 15.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            cur.execute("SHOW REPLICA STATUS")
+            row = dict(zip([d[0] for d in cur.description], cur.fetchone() or ()))
+            if row.get("Slave_IO_Running") == "Yes" and row.get("Slave_SQL_Running") == "Yes":
+                return
+            if time.monotonic() > deadline:
+                raise ServiceError(f"{self.title}: replication did not start: "
+                                   f"IO {row.get('Slave_IO_Running')}, SQL "
+                                   f"{row.get('Slave_SQL_Running')}, "
+                                   f"{row.get('Last_IO_Error') or row.get('Last_SQL_Error')}")
+            time.sleep(0.05)
+
+
+class MariaDBPair:
+    """A primary and a replica of it; start() starts both and waits until replication runs."""
+
+    kind, title = "mysql_pair", "MariaDB primary/replica pair"
+
+    def __init__(self) -> None:
+        import secrets
+
+        self.primary = MariaDBPrimary(password=secrets.token_hex(8), name="primary")
+        self.replica = MariaDBReplica(self.primary, name="replica")
+
+    def __repr__(self) -> str:
+        return f"<MariaDBPair {self.primary!r} {self.replica!r}>"
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {"primary": self.primary.url, "replica": self.replica.url}
+
+    def start(self) -> MariaDBPair:
+        self.primary.start()
+        self.replica.start()
+        return self
+
+    def close(self) -> None:
+        self.replica.close()
+        self.primary.close()
+
+    def wait_replicated(self, timeout: float = 10.0) -> None:
+        """Until the replica has applied everything the primary has logged so far."""
+        with contextlib.closing(self.primary.connect()) as conn, conn.cursor() as cur:
+            cur.execute("SELECT @@gtid_binlog_pos")
+            (position,) = cur.fetchone()
+        with contextlib.closing(self.replica.connect()) as conn, conn.cursor() as cur:
+            cur.execute("SELECT MASTER_GTID_WAIT(%s, %s)", (position, timeout))
+            if cur.fetchone()[0] != 0:
+                raise ServiceError(f"the replica did not reach {position} in {timeout} s")
+
+    def __enter__(self) -> MariaDBPair:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def provide_pair() -> Iterator[dict[str, str]]:
+    """{"primary": url, "replica": url}: MYSQL_PRIMARY_URL and MYSQL_REPLICA_URL if both are set,
+    else a private pair for as long as the block runs (what provide("mysql_pair") gives)."""
+    envs = {"primary": MariaDBPrimary.env, "replica": MariaDBReplica.env}
+    configured = {role: os.environ.get(env, "").strip() for role, env in envs.items()}
+    if all(configured.values()):
+        say(f"{MariaDBPair.title}: using " + ", ".join(
+            f"{envs[role]}={redact(url)}" for role, url in configured.items()))
+        yield configured
+        return
+    if any(configured.values()):
+        raise ServiceError(f"set both {envs['primary']} and {envs['replica']}, or neither")
+    with _stops_cleanly(), MariaDBPair() as pair:
+        say(f"{MariaDBPair.title}: {envs['primary']} and {envs['replica']} are not set, so a "
+            f"private primary runs on {pair.primary.host}:{pair.primary.port} and its replica on "
+            f"{pair.replica.host}:{pair.replica.port} while the app runs (removed on exit)")
+        try:
+            yield pair.urls
+        finally:
+            _ignore_stop_signals()
+            say(f"{MariaDBPair.title}: stopped the private servers")
