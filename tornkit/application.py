@@ -22,11 +22,13 @@ connection.
 from __future__ import annotations
 
 import contextvars
+import functools
 from typing import Any
 
 import tornado.httputil
 import tornado.web
 
+from tornkit.cache import CacheHandler
 from tornkit.conf import LazySettings, Settings, settings
 from tornkit.handler import CallFailedHandler, WebHandler
 from tornkit.middleware import Manager
@@ -78,6 +80,17 @@ class Application(tornado.web.Application):
         if chain is not None and not isinstance(handler, WebHandler):
             self.middleware.run("process_endcall", chain, handler)
 
+    @functools.cached_property
+    def caches(self) -> CacheHandler:
+        """This Application's caches (chapter 18): conf.CACHES, each made on first use."""
+        return CacheHandler(self.conf.CACHES,
+                            data_dir=self.settings.get("data_dir") or self.conf.DATA_DIR)
+
+    async def close(self) -> None:
+        """Release what the Application holds: its caches' connections."""
+        if "caches" in self.__dict__:
+            await self.caches.close()
+
 
 class _InContext(tornado.httputil.HTTPMessageDelegate):
     """The request's delegate, run inside the request's own Context: the handler is created,
@@ -103,4 +116,3 @@ class _InContext(tornado.httputil.HTTPMessageDelegate):
     def execute(self):
         """Application.__call__ (Tornado's legacy interface) calls it directly."""
         return self.context.run(self.delegate.execute)
-

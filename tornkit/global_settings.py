@@ -58,3 +58,9 @@ TEMPLATE_CONFIG = {
     "format_exceptions": False,
     "autoescape": True,
 }
+
+# --- 缓存 (chapter 18) --------------------------------------------------------------------------
+# alias -> BACKEND, LOCATION, OPTIONS, TIMEOUT (seconds; None: never), KEY_PREFIX, VERSION.
+CACHES = {
+    "default": {"BACKEND": "tornkit.cache.backends.locmem.LocMemCache"},
+}

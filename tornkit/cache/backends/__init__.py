@@ -1,0 +1,1 @@
+"""The cache backends: locmem, dummy, filebased, redis, memcached."""
