@@ -92,7 +92,7 @@ class WebHandler(tornado.web.RequestHandler):
         """For a middleware's process_response, which cannot await (it runs inside finish()):
         the response is sent only once awaitable is done (a session saved to its store). If it
         raises, the visitor gets that error's page instead (an HTTPError's status: a 503 for a
-        store that is down), and no cookie the middleware set for it."""
+        store that is down), and no cookie: none of this response's cookies is sent."""
         self.__dict__.setdefault("_before_send", []).append(awaitable)
 
     async def _finish_after(self, waits: list) -> None:
@@ -101,6 +101,7 @@ class WebHandler(tornado.web.RequestHandler):
                 await awaitable
         except Exception as e:  # noqa: BLE001 - reported, then answered with its error page
             self._pending_finish = _SENDING
+            self.__dict__.pop("_new_cookie", None)  # a cookie for what was not saved: none
             self.log_exception(*sys.exc_info())
             status = e.status_code if isinstance(e, tornado.web.HTTPError) else 500
             self.send_error(status, exc_info=sys.exc_info())

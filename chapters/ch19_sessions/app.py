@@ -10,15 +10,15 @@ if not __package__:
                      "python -m chapters.ch19_sessions.app")
 
 import asyncio
-import json
 import os
 
 import tornado.web
 
+from chapters.ch19_sessions.api import Api
 from chapters.ch19_sessions.users import check_password
 from tornkit.application import Application
 from tornkit.conf import Settings
-from tornkit.handler import ApiHandler, WebHandler
+from tornkit.handler import WebHandler
 from workbook import manifest, services
 from workbook.runner import parse_port, serve
 from workbook.secrets import SecretError, cookie_secret
@@ -81,33 +81,7 @@ class Logout(Page):
         self.redirect("/")
 
 
-# --- token: self.token, read only by the handlers that ask ----------------------------------
-class Api(ApiHandler, BaseHandler):
-    def check_xsrf_cookie(self):
-        """No cookie authenticates these calls (the Authorization header does), so another
-        site's form cannot make them: no XSRF token to check."""
-
-    def body(self) -> dict:
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except (ValueError, RecursionError) as e:  # RecursionError: JSON nested too deep
-            raise tornado.web.HTTPError(400, "the body must be JSON: %s", e) from None
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "the body must be a JSON object")
-        return body
-
-    def write_error(self, status_code, **kwargs):
-        if status_code == 401:  # send_error() cleared the headers: this one goes with the page
-            self.set_header("WWW-Authenticate", 'Bearer realm="ch19"')
-        super().write_error(status_code, **kwargs)
-
-    async def user(self) -> dict:
-        user = await self.token.get_current_user()
-        if user is None:
-            raise tornado.web.HTTPError(401, "send a valid token as Authorization: Bearer ...")
-        return user
-
-
+# --- token: self.token, read only by the handlers that ask (Api: api.py) ----------------------
 class Tokens(Api):
     async def post(self):  # log in: a new token (and the one this request carried revoked)
         body = self.body()

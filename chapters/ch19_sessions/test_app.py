@@ -16,7 +16,12 @@ import tornado.web
 
 from chapters.ch19_sessions.app import make_app
 from chapters.ch19_sessions.naive import NAIVE
+from tornkit.application import Application
+from tornkit.cache import CacheUnavailable
+from tornkit.conf import Settings
+from tornkit.handler import WebHandler
 from workbook.testing import CookieClient
+from workbook.web import BaseHandler
 
 COOKIE = "__TORNADOSSID"
 
@@ -381,3 +386,29 @@ async def test_bad_api_input_is_a_4xx(http_client, base_url):
         response = await http_client.fetch(base_url + "/api/tokens", method="POST", body=body,
                                            raise_error=False)
         assert response.code == code, (body, response.body)
+
+
+# --- WebHandler.wait_before_send: the save that process_response hands over --------------------
+class FailingSave:
+    """A middleware whose save fails the way a store that went down does."""
+
+    def process_response(self, handler, clear, chunk):
+        async def save():
+            handler.set_cookie("saved", "yes")  # never sent: the save did not finish
+            raise CacheUnavailable("Redis at 127.0.0.1:1 is unavailable: gone")
+        handler.wait_before_send(save())
+
+
+class Hello(BaseHandler, WebHandler):
+    def get(self):
+        self.redirect("/elsewhere")  # finish() twice: here, and Tornado's own after get()
+
+
+@pytest.mark.gen_test
+async def test_a_save_that_fails_is_its_error_page_and_no_cookie(http_client, serve, caplog):
+    app = Application([(r"/", Hello)], conf=Settings(MIDDLEWARE_CLASSES=(FailingSave,)))
+    response = await http_client.fetch(serve(app) + "/", raise_error=False,
+                                       follow_redirects=False)
+    assert response.code == 503 and b"is unavailable: gone" in response.body
+    assert "Set-Cookie" not in response.headers and "Location" not in response.headers
+    assert not [r for r in caplog.records if r.exc_info]
