@@ -625,13 +625,12 @@ def provide_redis_cluster(nodes: int = 3) -> Iterator[str]:
         say(f"{RedisCluster.title}: using {RedisCluster.env}={redact(configured)}")
         yield configured
         return
-    with contextlib.ExitStack() as stack:
-        _sigterm_like_ctrl_c(stack)
-        cluster = stack.enter_context(RedisCluster(nodes))
+    with _stops_cleanly(), RedisCluster(nodes) as cluster:  # as provide() does
         say(f"{RedisCluster.title}: {RedisCluster.env} is not set, so a private cluster of "
             f"{nodes} nodes runs on {cluster.url} while the app runs (stopped and removed on "
             "exit)")
         try:
             yield cluster.url
         finally:
+            _ignore_stop_signals()  # stopping the servers is not to be cut short
             say(f"{RedisCluster.title}: stopped the private cluster")

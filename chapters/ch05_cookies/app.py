@@ -48,10 +48,7 @@ class AttributesHandler(BaseHandler):
         self.render("attributes.html", demos=demos, received=sorted(self.cookies))
 
 
-class EchoHandler(BaseHandler):
-    """What the server received: the request's cookies, as JSON. Mounted at /echo, at
-    /echo/scoped (see path_demo) and at /js/echo (see the notes' setCookie)."""
-
+class EchoHandler(BaseHandler):  # the cookies received, at /echo, /echo/scoped and /js/echo
     def get(self):
         self.set_header("Cache-Control", "no-store")
         self.write({"path": self.request.path,
@@ -65,10 +62,7 @@ class EchoHandler(BaseHandler):
 ROLE_MAX_AGE_DAYS = 1  # how old a signed role cookie may be; the server checks it, not the browser
 
 
-class SignedHandler(BaseHandler):
-    """The notes' MainHandler again, with a signed cookie. The server only ever hands out
-    role=guest."""
-
+class SignedHandler(BaseHandler):  # the notes' MainHandler, signed; it only ever signs role=guest
     def get(self):
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         role = self.get_signed_cookie("role", max_age_days=ROLE_MAX_AGE_DAYS)  # bytes, or None
@@ -84,9 +78,7 @@ class SignedHandler(BaseHandler):
         self.write(message + " A new one is set: role=guest, signed.")
 
 
-class AdminHandler(BaseHandler):
-    """Only for role=admin, which this server never signs: the only way in is a forged cookie."""
-
+class AdminHandler(BaseHandler):  # for role=admin, never signed here: only a forgery gets in
     def get(self):
         role = self.get_signed_cookie("role", max_age_days=ROLE_MAX_AGE_DAYS)
         if role != b"admin":
@@ -113,9 +105,8 @@ class AnatomyHandler(BaseHandler):
 
 # --- JavaScript操作Cookie -----------------------------------------------------------------------------
 class JsPageHandler(BaseHandler):
-    """A page at /js/page (not /js: the notes' setCookie gives no path, so its cookies get the
-    page's directory, /js, as their path). It sets one cookie JavaScript can see and one it cannot."""
-
+    # At /js/page, not /js: the notes' setCookie gives no path, so its cookies get the page's
+    # directory, /js. One cookie JavaScript can see, and one it cannot.
     def get(self):
         self.set_cookie("js_visible", "1", samesite="Lax")
         self.set_cookie("js_hidden", "1", httponly=True, samesite="Lax")

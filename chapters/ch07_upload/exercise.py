@@ -1,6 +1,7 @@
 """Chapter 07 exercise: a safe avatar upload.
 
-POST /avatar takes one image in the form field "avatar" and stores it in the app's upload_dir.
+POST /avatar takes one image in the form field "avatar" and stores it in the app's upload_dir
+(data_dir/uploads).
 Nothing the client sends (its file name, its Content-Type) may decide where the file goes or
 what type it is. Write:
 
@@ -59,9 +60,11 @@ class AvatarHandler(BaseHandler):
         raise HTTPError(501, "AvatarHandler.post is not written yet")
 
 
-def make_app(upload_dir) -> tornado.web.Application:
+def make_app(data_dir) -> tornado.web.Application:
+    upload_dir = Path(data_dir) / "uploads"  # the app's writable data lives under data_dir
+    upload_dir.mkdir(parents=True, exist_ok=True)
     return tornado.web.Application(
         [(r"/avatar", AvatarHandler)],
-        upload_dir=Path(upload_dir),
+        upload_dir=upload_dir,
         default_handler_class=NotFoundHandler,
     )

@@ -19,6 +19,7 @@ from tornado.testing import bind_unused_port
 from chapters.ch07_upload import naive
 from chapters.ch07_upload.app import make_app
 from chapters.ch07_upload.client import form_data
+from workbook import manifest
 
 MiB = 1024 * 1024
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -46,12 +47,12 @@ def www(tmp_path, monkeypatch):
 
 @pytest.fixture
 def upload_dir(tmp_path):
-    return tmp_path / "uploads"
+    return tmp_path / "uploads"  # where make_app(data_dir=tmp_path) stores
 
 
 @pytest.fixture
-def app(www, upload_dir):
-    return make_app(upload_dir=upload_dir, stream_max_bytes=64 * MiB)
+def app(www, tmp_path):
+    return make_app(data_dir=tmp_path, stream_max_bytes=64 * MiB)
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ async def test_past_the_servers_max_body_size_tornado_answers_a_bare_400(upload_
     # Tornado answers 400 with no message and closes the connection. Hence the handler's own
     # check, below that ceiling, to answer 413 with a reason.
     sock, port = bind_unused_port()
-    server = HTTPServer(make_app(upload_dir=upload_dir), max_body_size=MiB)
+    server = HTTPServer(make_app(data_dir=upload_dir.parent), max_body_size=MiB)
     server.add_sockets([sock])
     stream = await TCPClient().connect("127.0.0.1", port)
     await stream.write(b"POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -316,9 +317,17 @@ async def test_index_shows_the_notes_form(fetch):
 
 
 @pytest.mark.gen_test
-async def test_root_redirects_to_the_form(fetch):
-    response = await fetch("/")
-    assert response.code == 301 and response.headers["Location"] == "/index"
+async def test_root_lists_the_chapters_pages(fetch):
+    body = (await fetch("/")).body.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', body.split('id="pages"')[1]))
+    assert links == {"/index", "/ajax", "/api/files"}
+    assert set(manifest.for_path(__file__).paths) <= links | {"/"}
+
+
+def test_uploads_live_under_data_dir(tmp_path):
+    app = make_app(data_dir=tmp_path / "data")
+    assert app.settings["upload_dir"] == (tmp_path / "data" / "uploads").resolve()
+    assert app.settings["upload_dir"].is_dir()
 
 
 @pytest.mark.gen_test
@@ -378,9 +387,13 @@ async def test_the_ajax_page_loads_its_script(fetch):
 @pytest.mark.parametrize("headers, code", [
     ({"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403),
     ({"Origin": "https://evil.example"}, 403),
+    # Origins, not sites: the same host on another port is the same *site*, another origin.
+    ({"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"}, 403),
+    ({"Origin": "http://127.0.0.1:1"}, 403),
     ({"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1"}, 201),
-], ids=["another site's page", "an old browser on another site", "our own page"])
-async def test_an_upload_from_another_sites_page_is_refused(fetch, upload_dir, headers, code):
+], ids=["another site's page", "an old browser on another site", "another port's page",
+        "an old browser on another port", "our own page"])
+async def test_an_upload_from_another_origins_page_is_refused(fetch, upload_dir, headers, code):
     form_headers, body = form_data([("a.txt", b"hi")])
     response = await fetch("/api/upload", method="POST", body=body,
                            headers={**form_headers, **headers})
@@ -448,7 +461,7 @@ async def test_a_stream_over_its_limit_is_a_413_before_a_byte_is_sent(fetch, upl
 async def test_a_stream_raises_the_servers_ceiling_for_itself(http_client, upload_dir):
     # set_max_body_size() in prepare(): a server capped at 1 MiB takes a 3 MiB stream.
     sock, port = bind_unused_port()
-    server = HTTPServer(make_app(upload_dir=upload_dir), max_body_size=MiB)
+    server = HTTPServer(make_app(data_dir=upload_dir.parent), max_body_size=MiB)
     server.add_sockets([sock])
     body = b"line of text\n" * (3 * MiB // 13)
     response = await http_client.fetch(f"http://127.0.0.1:{port}/api/stream?filename=a.txt",

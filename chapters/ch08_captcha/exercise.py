@@ -17,9 +17,9 @@ bound); check() is not. Make them so that:
   5. The store is bounded: new() never lets it hold more than self.max_entries, or a flood of
      image requests could fill the memory. Before adding, drop the expired entries, then the
      oldest ones while it is full. (Entries are in the order they were made, and all live ttl
-     seconds, so the oldest is always first: self._entries.popitem(last=False) drops it.)
+     seconds, so the oldest is always first; OrderedDict can drop its first entry.)
 
-app.py has a CaptchaStore of its own; try to write this one without looking.
+store.py has the chapter's own CaptchaStore; try to write this one without looking.
 Check your work with:  make check-08
 """
 import hmac  # noqa: F401  (you will want it for step 2)

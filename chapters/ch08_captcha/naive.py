@@ -34,16 +34,16 @@ class NaiveLoginHandler(chapter.LoginHandler):
         return expected is not None and answer.strip().upper() == expected.decode()
 
 
-def make_app(**settings) -> tornado.web.Application:
-    settings.setdefault("cookie_secret", secrets.token_hex(32))  # the attack never needs it
-    settings.setdefault("captcha_render", check_code.render_png)
-    return tornado.web.Application(
-        [
-            (r"/login", NaiveLoginHandler),
-            (r"/captcha\.png", NaiveCaptchaImageHandler),
-        ],
-        template_path=chapter.manifest.ROOT / "tpl" / chapter.CHAPTER.slug,
-        xsrf_cookies=True,  # no help against a bot: it is a client like any other
-        default_handler_class=NotFoundHandler,
-        **settings,
-    )
+def make_app(**overrides) -> tornado.web.Application:
+    settings = {
+        "cookie_secret": secrets.token_hex(32),  # the attack never needs it
+        "captcha_render": check_code.render_png,
+        "template_path": chapter.manifest.ROOT / "tpl" / chapter.CHAPTER.slug,
+        "xsrf_cookies": True,  # no help against a bot: it is a client like any other
+        "default_handler_class": NotFoundHandler,
+        **overrides,
+    }
+    return tornado.web.Application([
+        (r"/login", NaiveLoginHandler),
+        (r"/captcha\.png", NaiveCaptchaImageHandler),
+    ], **settings)

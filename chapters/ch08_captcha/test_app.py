@@ -5,6 +5,7 @@ import base64
 import binascii
 import io
 import random
+import re
 import threading
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -14,7 +15,10 @@ from PIL import Image, ImageDraw, ImageFont
 from tornado.ioloop import IOLoop
 
 from chapters.ch08_captcha import check_code, naive
-from chapters.ch08_captcha.app import CAPTCHA_COOKIE, CaptchaStore, make_app
+from chapters.ch08_captcha.app import CAPTCHA_COOKIE, make_app
+from chapters.ch08_captcha.store import CaptchaStore
+from workbook import manifest
+from workbook.testing import CookieClient
 
 
 class Clock:
@@ -78,46 +82,28 @@ def app(variant, store, renderer):
 against_naive = pytest.mark.parametrize("variant", ["naive"])
 
 
-class Visitor:
-    """An HTTP client that keeps its cookies, as a browser does (and as a bot does)."""
+async def open_form(visitor: CookieClient):
+    """GET /login and the picture, as the browser does when it shows the page."""
+    page = await visitor.get("/login")
+    image = await visitor.get("/captcha.png")
+    return page, image
 
-    def __init__(self, http_client, base_url: str) -> None:
-        self.http_client, self.base_url = http_client, base_url
-        self.cookies: dict[str, str] = {}
 
-    async def fetch(self, path: str, **kwargs):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        response = await self.http_client.fetch(self.base_url + path, headers=headers,
-                                                raise_error=False, follow_redirects=False,
-                                                **kwargs)
-        for header in response.headers.get_list("Set-Cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value:
-                    self.cookies[name] = morsel.value
-                else:  # clear_cookie: an empty value that expired a year ago
-                    self.cookies.pop(name, None)
-        return response
-
-    async def open_form(self):
-        """GET /login and the picture, as the browser does when it shows the page."""
-        page = await self.fetch("/login")
-        image = await self.fetch("/captcha.png")
-        return page, image
-
-    async def submit(self, answer: str, username="topaz", password="tornado"):
-        body = urlencode({"_xsrf": self.cookies.get("_xsrf", ""), "username": username,
-                          "password": password, "captcha": answer})
-        return await self.fetch("/login", method="POST", body=body)
+async def submit(visitor: CookieClient, answer: str, username="topaz", password="tornado"):
+    """POST the form, with the _xsrf token a page of the site carries."""
+    return await visitor.post("/login", {"username": username, "password": password,
+                                         "captcha": answer})
 
 
 @pytest.fixture
 def visitor(http_client, base_url):
-    return Visitor(http_client, base_url)
+    """A client that keeps its cookies, as a browser does (and as a bot does)."""
+    return CookieClient(http_client, base_url)
 
 
-def another_visitor(visitor: Visitor) -> Visitor:
+def another_visitor(visitor: CookieClient) -> CookieClient:
     """A second client with a copy of visitor's cookies (a bot replaying what it saw)."""
-    clone = Visitor(visitor.http_client, visitor.base_url)
+    clone = CookieClient(visitor.http_client, visitor.base_url)
     clone.cookies = dict(visitor.cookies)
     return clone
 
@@ -127,8 +113,8 @@ def answer_hidden_in(cookie_value: str) -> str | None:
 
     Tornado's signed cookies (version 2) are "2|1:0|10:<timestamp>|<len>:<name>|<len>:<base64
     value>|<signature>": the signature stops the client from changing the value, not from
-    reading it."""
-    fields = cookie_value.split("|")
+    reading it. The value may come quoted, as the Set-Cookie header sends it."""
+    fields = cookie_value.strip('"').split("|")
     if len(fields) != 6 or fields[0] != "2":
         return None
     return base64.b64decode(fields[4].split(":", 1)[1]).decode()
@@ -226,9 +212,11 @@ async def test_the_picture_is_drawn_off_the_event_loop(visitor, renderer):
 
 # --- The form -----------------------------------------------------------------------------------
 @pytest.mark.gen_test
-async def test_root_redirects_to_the_form(visitor):
-    response = await visitor.fetch("/")
-    assert (response.code, response.headers["Location"]) == (302, "/login")
+async def test_root_lists_the_chapters_pages(visitor):
+    body = (await visitor.get("/")).body.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', body.split('id="pages"')[1]))
+    assert links == {"/login", "/captcha.png"}
+    assert set(manifest.for_path(__file__).paths) <= links | {"/"}
 
 
 @pytest.mark.gen_test
@@ -251,8 +239,8 @@ async def test_unknown_path_is_404(visitor):
 
 @pytest.mark.gen_test
 async def test_right_answer_logs_in(visitor, renderer, store):
-    await visitor.open_form()
-    response = await visitor.submit(renderer.drawn[-1])
+    await open_form(visitor)
+    response = await submit(visitor, renderer.drawn[-1])
     assert (response.code, response.body) == (200, b"Welcome, topaz.")
     assert CAPTCHA_COOKIE not in visitor.cookies  # cleared
     assert len(store) == 0  # used up
@@ -261,8 +249,8 @@ async def test_right_answer_logs_in(visitor, renderer, store):
 @pytest.mark.gen_test
 @pytest.mark.parametrize("typed", [str.lower, lambda a: f"  {a}\n"], ids=["lowercase", "spaces"])
 async def test_the_answer_ignores_case_and_spaces(visitor, renderer, typed):
-    await visitor.open_form()
-    response = await visitor.submit(typed(renderer.drawn[-1]))
+    await open_form(visitor)
+    response = await submit(visitor, typed(renderer.drawn[-1]))
     assert response.code == 200
 
 
@@ -270,8 +258,8 @@ async def test_the_answer_ignores_case_and_spaces(visitor, renderer, typed):
 @pytest.mark.parametrize("typed", ["AAAAA", "", "验证码", "K7PX2" * 1000],
                          ids=["wrong", "empty", "chinese", "long"])
 async def test_a_wrong_answer_is_refused_with_a_new_picture(visitor, typed):
-    await visitor.open_form()
-    response = await visitor.submit(typed)
+    await open_form(visitor)
+    response = await submit(visitor, typed)
     html = response.body.decode()
     assert response.code == 403
     assert "The characters did not match, or the picture had expired." in html
@@ -281,13 +269,13 @@ async def test_a_wrong_answer_is_refused_with_a_new_picture(visitor, typed):
 @pytest.mark.gen_test
 async def test_a_form_without_a_picture_is_refused(visitor):
     await visitor.fetch("/login")  # the page, but never the image: no captcha_id cookie
-    response = await visitor.submit("AAAAA")
+    response = await submit(visitor, "AAAAA")
     assert response.code == 403
 
 
 @pytest.mark.gen_test
 async def test_a_missing_field_is_a_400_that_names_it(visitor):
-    await visitor.open_form()
+    await open_form(visitor)
     body = urlencode({"_xsrf": visitor.cookies["_xsrf"], "username": "topaz", "password": "x"})
     response = await visitor.fetch("/login", method="POST", body=body)
     assert response.code == 400
@@ -296,7 +284,7 @@ async def test_a_missing_field_is_a_400_that_names_it(visitor):
 
 @pytest.mark.gen_test
 async def test_without_the_xsrf_token_the_form_is_refused(visitor, renderer):
-    await visitor.open_form()
+    await open_form(visitor)
     body = urlencode({"username": "topaz", "password": "tornado", "captcha": renderer.drawn[-1]})
     response = await visitor.fetch("/login", method="POST", body=body)
     assert response.code == 403
@@ -308,8 +296,8 @@ async def test_without_the_xsrf_token_the_form_is_refused(visitor, renderer):
                          ids=["wrong password", "unknown user", "empty"])
 async def test_the_password_is_checked_after_the_captcha(visitor, renderer, store,
                                                          username, password):
-    await visitor.open_form()
-    response = await visitor.submit(renderer.drawn[-1], username=username, password=password)
+    await open_form(visitor)
+    response = await submit(visitor, renderer.drawn[-1], username=username, password=password)
     assert response.code == 403
     assert "Wrong username or password." in response.body.decode()
     assert len(store) == 0  # the solved captcha was used up: next password, next picture
@@ -317,23 +305,23 @@ async def test_the_password_is_checked_after_the_captcha(visitor, renderer, stor
 
 @pytest.mark.gen_test
 async def test_a_new_picture_replaces_the_old_one(visitor, renderer):
-    await visitor.open_form()
+    await open_form(visitor)
     old_visitor = another_visitor(visitor)  # keeps the first picture's cookie
     await visitor.fetch("/captcha.png")  # a click on the picture
     old_answer, new_answer = renderer.drawn
-    assert (await old_visitor.submit(old_answer)).code == 403
-    assert (await visitor.submit(new_answer)).code == 200
+    assert (await submit(old_visitor, old_answer)).code == 403
+    assert (await submit(visitor, new_answer)).code == 200
 
 
 @pytest.mark.gen_test
 async def test_an_expired_captcha_is_refused(visitor, renderer, clock):
-    await visitor.open_form()
+    await open_form(visitor)
     clock.now += 300  # the store's ttl
-    response = await visitor.submit(renderer.drawn[-1])
+    response = await submit(visitor, renderer.drawn[-1])
     assert response.code == 403
     await visitor.fetch("/captcha.png")
     clock.now += 299
-    assert (await visitor.submit(renderer.drawn[-1])).code == 200
+    assert (await submit(visitor, renderer.drawn[-1])).code == 200
 
 
 # --- The store: one guess, a few minutes, a bounded size -----------------------------------------
@@ -381,15 +369,15 @@ def test_store_drops_expired_entries_when_it_adds(store, clock):
 @pytest.mark.gen_test
 async def test_a_flood_of_pictures_cannot_fill_the_memory(http_client, base_url, store, renderer):
     # 80 new visitors (no cookies) ask for a picture each; the store holds at most 50.
-    bots = [Visitor(http_client, base_url) for _ in range(80)]
+    bots = [CookieClient(http_client, base_url) for _ in range(80)]
     for bot in bots:
         await bot.fetch("/captcha.png")
     assert len(store) == store.max_entries == 50
     # The newest pictures still work; the oldest were dropped to make room.
     await bots[-1].fetch("/login")
-    assert (await bots[-1].submit(renderer.drawn[79])).code == 200
+    assert (await submit(bots[-1], renderer.drawn[79])).code == 200
     await bots[0].fetch("/login")
-    assert (await bots[0].submit(renderer.drawn[0])).code == 403
+    assert (await submit(bots[0], renderer.drawn[0])).code == 403
 
 
 # --- Attacks: the naive variant (answer in a signed cookie) against the chapter's app -------------
@@ -397,18 +385,18 @@ async def test_a_flood_of_pictures_cannot_fill_the_memory(http_client, base_url,
 @against_naive
 async def test_naive_answer_is_readable_in_the_cookie(variant, visitor, renderer):
     bot = visitor
-    await bot.open_form()
+    await open_form(bot)
     stolen = answer_hidden_in(bot.cookies["captcha"])  # no secret, no picture
     assert stolen == renderer.drawn[-1]
-    response = await bot.submit(stolen)
+    response = await submit(bot, stolen)
     assert (response.code, response.body) == (200, b"Welcome, topaz.")
 
 
 @pytest.mark.gen_test
 async def test_the_cookie_trick_fails_against_the_app(visitor, renderer):
-    await visitor.open_form()
+    await open_form(visitor)
     assert [answer_hidden_in(v) for v in visitor.cookies.values()] == [None, None]
-    for value in visitor.cookies.values():  # nor is it there in plain base64
+    for value in (v.strip('"') for v in visitor.cookies.values()):  # nor in plain base64
         for decode in (base64.b64decode, base64.urlsafe_b64decode):
             try:
                 decoded = decode(value + "=" * (-len(value) % 4))
@@ -416,44 +404,44 @@ async def test_the_cookie_trick_fails_against_the_app(visitor, renderer):
                 continue
             assert renderer.drawn[-1].encode() not in decoded.upper()
     # All a bot can do without reading the picture is guess: one guess, and the picture is gone.
-    assert (await visitor.submit("AAAAA")).code == 403
+    assert (await submit(visitor, "AAAAA")).code == 403
 
 
 @pytest.mark.gen_test
 @against_naive
 async def test_naive_accepts_a_replayed_captcha(variant, visitor, renderer):
     human = visitor
-    await human.open_form()
+    await open_form(human)
     replay = another_visitor(human)  # the (cookie, answer) pair, copied before it is used
-    assert (await human.submit(renderer.drawn[-1])).code == 200
+    assert (await submit(human, renderer.drawn[-1])).code == 200
     for _ in range(3):  # clear_cookie asked the human's browser to forget; the bot did not
-        assert (await another_visitor(replay).submit(renderer.drawn[-1])).code == 200
+        assert (await submit(another_visitor(replay), renderer.drawn[-1])).code == 200
 
 
 @pytest.mark.gen_test
 async def test_a_replayed_captcha_fails_against_the_app(visitor, renderer):
-    await visitor.open_form()
+    await open_form(visitor)
     replay = another_visitor(visitor)
-    assert (await visitor.submit(renderer.drawn[-1])).code == 200
-    assert (await replay.submit(renderer.drawn[-1])).code == 403
+    assert (await submit(visitor, renderer.drawn[-1])).code == 200
+    assert (await submit(replay, renderer.drawn[-1])).code == 403
 
 
 @pytest.mark.gen_test
 @against_naive
 async def test_naive_lets_a_bot_guess_again_and_again(variant, visitor, renderer):
     bot = visitor
-    await bot.open_form()
+    await open_form(bot)
     saved = dict(bot.cookies)
     for guess in ("AAAAA", "BBBBB", renderer.drawn[-1]):  # one picture, as many guesses as it likes
         bot.cookies = dict(saved)
-        response = await bot.submit(guess)
+        response = await submit(bot, guess)
     assert response.code == 200
 
 
 @pytest.mark.gen_test
 async def test_one_guess_per_picture_in_the_app(visitor, renderer):
-    await visitor.open_form()
+    await open_form(visitor)
     saved = dict(visitor.cookies)
-    assert (await visitor.submit("AAAAA")).code == 403
+    assert (await submit(visitor, "AAAAA")).code == 403
     visitor.cookies = saved  # the bot sends the same cookie again, with the right answer now
-    assert (await visitor.submit(renderer.drawn[-1])).code == 403
+    assert (await submit(visitor, renderer.drawn[-1])).code == 403

@@ -6,9 +6,12 @@ import asyncio
 import os
 import pickle
 import re
+import signal
 import threading
 import time
+import urllib.request
 
+import psutil
 import pytest
 import redis
 import redis.asyncio
@@ -25,6 +28,8 @@ from tornkit.cache.backends.memcached import THIRTY_DAYS, exptime, memcached_key
 from tornkit.cache.backends.redis import RedisCache
 from tornkit.conf import Settings
 from workbook import services
+from workbook.net import free_port
+from workbook.testing import start_app, stop_app
 
 
 @pytest.fixture
@@ -301,6 +306,8 @@ async def test_a_hung_store_is_cache_unavailable_after_its_timeout(kind):
         cache = create_cache(caches_for(**url)[kind])
         await cache.set("k", 1)
         server.pause()  # accepts connections, never answers
+        while psutil.Process(server.pid).status() != psutil.STATUS_STOPPED:
+            await asyncio.sleep(0.01)  # SIGSTOP takes effect a moment later
         started = time.monotonic()
         try:
             with pytest.raises(CacheUnavailable, match=rf"127.0.0.1:{server.port}"):
@@ -417,3 +424,29 @@ async def test_a_dead_node_fails_only_the_keys_of_its_slots(cluster_cache, redis
     redis_cluster.start()  # the node comes back on its port, with its node table
     await cluster_cache.set(on_dead[0], "back")
     assert await cluster_cache.get(on_dead[0]) == "back"
+
+
+# --- The app as `make chapter-18` runs it -------------------------------------------------------
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_without_urls_the_app_runs_private_stores_and_removes_them_on_exit(sig):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("REDIS_URL", "MEMCACHED_URL", "REDIS_CLUSTER_URLS")}
+    port = free_port()
+    process = start_app("chapters.ch18_caches.app", port=port, env=env)
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+        workdirs = {os.path.dirname(f.path) for child in children for f in child.open_files()
+                    if f.path.endswith("server.log")}
+        # Redis, memcached, and the cluster's three nodes
+        assert sorted(c.name() for c in children) == ["memcached"] + ["redis-server"] * 4
+        assert len(workdirs) == 5, workdirs
+        for alias in ("redis", "memcached", "cluster"):
+            url = f"http://127.0.0.1:{port}/{alias}/counter"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert b"Visits counted in this cache: <b>1</b>" in response.read()
+    finally:
+        code, out, err = stop_app(process, sig, timeout=20)
+    assert code == 0 and "Traceback" not in err, err
+    assert "Stopped." in out and "stopped the private cluster" in err
+    assert not [c for c in children if c.is_running()], "a store outlived the app"
+    assert workdirs and not [d for d in workdirs if os.path.exists(d)], workdirs

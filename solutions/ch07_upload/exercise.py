@@ -70,9 +70,11 @@ class AvatarHandler(BaseHandler):
         self.write({"stored_as": path.name, "name": avatar.filename, "size": len(avatar.body)})
 
 
-def make_app(upload_dir) -> tornado.web.Application:
+def make_app(data_dir) -> tornado.web.Application:
+    upload_dir = Path(data_dir) / "uploads"  # the app's writable data lives under data_dir
+    upload_dir.mkdir(parents=True, exist_ok=True)
     return tornado.web.Application(
         [(r"/avatar", AvatarHandler)],
-        upload_dir=Path(upload_dir),
+        upload_dir=upload_dir,
         default_handler_class=NotFoundHandler,
     )

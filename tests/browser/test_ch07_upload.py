@@ -26,12 +26,12 @@ def records(upload_dir) -> list[dict]:
 
 @pytest.fixture
 def upload_dir(tmp_path):
-    return tmp_path / "uploads"
+    return tmp_path / "uploads"  # where make_app(data_dir=tmp_path) stores
 
 
 @pytest.fixture
 def base(upload_dir):
-    with live_server(make_app(upload_dir=upload_dir)) as base:
+    with live_server(make_app(data_dir=upload_dir.parent)) as base:
         yield base
 
 

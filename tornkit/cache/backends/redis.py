@@ -90,6 +90,11 @@ class RedisClient:
         if not self.cluster:
             self._kwargs["db"] = db
         self.operation_timeout = float(options.get("OPERATION_TIMEOUT", 5))
+        # At most MAX_CONNECTIONS commands in flight, so at most that many connections: the
+        # 1,001st concurrent call waits for a free one (within OPERATION_TIMEOUT) instead of
+        # opening a connection of its own, which Redis would refuse past its maxclients.
+        self.max_connections = int(options.get("MAX_CONNECTIONS", 50))
+        self._in_flight: asyncio.Semaphore | None = None
         self._client = None
 
     @property
@@ -110,8 +115,21 @@ class RedisClient:
 
     async def call(self, awaitable):
         """Await one call to Redis; down, refused or too slow is CacheUnavailable (a 503)."""
+        if self._in_flight is None:
+            self._in_flight = asyncio.Semaphore(self.max_connections)
+
+        async def limited():
+            started = False
+            try:
+                async with self._in_flight:
+                    started = True
+                    return await awaitable
+            finally:
+                if not started:
+                    awaitable.close()  # timed out while waiting: never sent
+
         try:
-            return await asyncio.wait_for(awaitable, self.operation_timeout)
+            return await asyncio.wait_for(limited(), self.operation_timeout)
         except asyncio.TimeoutError:
             raise CacheUnavailable(f"{self.where} did not answer within "
                                    f"{self.operation_timeout} s") from None
