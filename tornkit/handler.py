@@ -26,6 +26,7 @@ import json
 import sys
 from typing import Any
 
+import tornado.iostream
 import tornado.web
 
 
@@ -107,7 +108,10 @@ class WebHandler(tornado.web.RequestHandler):
             self.send_error(status, exc_info=sys.exc_info())
             return
         self._pending_finish = _SENDING
-        await super().finish()
+        try:
+            await super().finish()
+        except tornado.iostream.StreamClosedError:
+            pass  # the client left before its answer: nobody to send it to, nothing to report
 
     def on_finish(self) -> None:
         while self.middleware_chain is not None:

@@ -1,6 +1,7 @@
 """Tests of chapter 19's app: tornkit's SessionMiddleware and TokenMiddleware on a private
 Redis (flushed before each test), and the same attacks on naive.py, tornadopy's versions."""
 import asyncio
+import gc
 import hashlib
 import http.cookies
 import json
@@ -412,3 +413,24 @@ async def test_a_save_that_fails_is_its_error_page_and_no_cookie(http_client, se
     assert response.code == 503 and b"is unavailable: gone" in response.body
     assert "Set-Cookie" not in response.headers and "Location" not in response.headers
     assert not [r for r in caplog.records if r.exc_info]
+
+
+class SlowSave:
+    """A middleware whose save takes a while (a store far away)."""
+
+    def process_response(self, handler, clear, chunk):
+        handler.wait_before_send(asyncio.sleep(0.05))
+
+
+@pytest.mark.gen_test
+async def test_a_client_that_leaves_during_the_save_is_no_error(serve, caplog):
+    app = Application([(r"/", Hello)], conf=Settings(MIDDLEWARE_CLASSES=(SlowSave,)))
+    port = int(serve(app).rsplit(":", 1)[1])
+    for _ in range(3):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        await writer.drain()
+        writer.close()  # gone before the save is done
+    await asyncio.sleep(0.2)
+    gc.collect()  # an exception nobody retrieved would be logged now
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
