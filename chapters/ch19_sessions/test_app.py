@@ -6,6 +6,7 @@ import hashlib
 import http.cookies
 import json
 import logging
+import re
 import secrets
 import time
 
@@ -21,6 +22,7 @@ from tornkit.application import Application
 from tornkit.cache import CacheUnavailable
 from tornkit.conf import Settings
 from tornkit.handler import WebHandler
+from tornkit.session import Session, SessionError
 from workbook.testing import CookieClient
 from workbook.web import BaseHandler
 
@@ -434,3 +436,24 @@ async def test_a_client_that_leaves_during_the_save_is_no_error(serve, caplog):
     await asyncio.sleep(0.2)
     gc.collect()  # an exception nobody retrieved would be logged now
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- the Session itself, and SESSION's settings --------------------------------------------------
+def test_the_session_notes_only_real_changes():
+    session = Session({"userid": "7"}, key="k")
+    session["userid"] = "7"  # the value it has
+    del session["nothing"]   # a key it does not have: no error, as tornadopy's
+    assert not session.modified and session["nothing"] is None and "userid" in session
+    session["visits"] = 1
+    assert session.modified and session.data == {"userid": "7", "visits": 1}
+    with pytest.raises(ValueError, match="whole seconds"):
+        session.set_expire(1.5)
+
+
+@pytest.mark.parametrize("session, message", [
+    ({"secret_key": "x"}, "the Application's cookie_secret signs now"),
+    ({"session_cache_alias": "nowhere"}, "'nowhere' is not in CACHES"),
+])
+def test_bad_session_settings_are_errors_that_name_them(redis_url, tmp_path, session, message):
+    with pytest.raises(SessionError, match=re.escape(message)):
+        make_app(redis_url=redis_url, data_dir=tmp_path, session=session)
