@@ -71,12 +71,15 @@ def server(*args: str, path: str = "/", timeout: float = 15):
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def wrk(url: str, *, seconds: int = 5, connections: int = 64, threads: int = 1) -> float:
-    """Requests per second from wrk (keep-alive, the default), after a 1-second warm-up."""
-    subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", "-d1s", url],
+def wrk(url: str, *, seconds: int = 5, connections: int = 64, threads: int = 1,
+        headers: dict[str, str] | None = None) -> float:
+    """Requests per second from wrk (keep-alive, the default), after a 1-second warm-up;
+    headers are sent with every request (a session cookie)."""
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", "-d1s", *extra, url],
                    capture_output=True, check=True)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", *extra,
+                          url], capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", out)
     if not match or errors:

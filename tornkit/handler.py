@@ -12,6 +12,7 @@ Application's middleware Manager for this request's chain:
                                                                     405 or 403 before prepare)
     render_string()  process_render, on every call: pages, UI modules, {% module Template %}
     finish()         process_response(chunk list), then Tornado's finish(), whose Future it returns
+                     (after what a middleware handed to wait_before_send(): a session save)
     on_finish()      process_endcall, then complete_finish()        (every request, 405/403 too)
     log_exception()  process_exception; Tornado's own log unless a middleware handled it
 
@@ -20,11 +21,16 @@ hooks and behaves as a RequestHandler.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any
 
+import tornado.iostream
 import tornado.web
+
+
+_SENDING = object()  # WebHandler._pending_finish once the wait is over
 
 
 class WebHandler(tornado.web.RequestHandler):
@@ -77,11 +83,44 @@ class WebHandler(tornado.web.RequestHandler):
         return loader.load(template_name).generate(**namespace)
 
     def finish(self, chunk: str | bytes | dict | None = None) -> Any:
+        pending = self.__dict__.get("_pending_finish")
+        if pending is _SENDING:  # the error page of a failed wait (below)
+            return super().finish(chunk)
+        if pending is not None:  # a finish() already waits: Tornado's own second call
+            return pending
         if chunk is not None:
             self.write(chunk)
         # The body parts not flushed yet: a middleware may rewrite chunk[i] or write() more.
         self.run_middleware("process_response", self._write_buffer)
+        waits = self.__dict__.pop("_before_send", None)
+        if waits:
+            self._pending_finish = asyncio.ensure_future(self._finish_after(waits))
+            return self._pending_finish
         return super().finish()  # its Future: `await self.finish()` works
+
+    def wait_before_send(self, awaitable: Any) -> None:
+        """For a middleware's process_response, which cannot await (it runs inside finish()):
+        the response is sent only once awaitable is done (a session saved to its store). If it
+        raises, the visitor gets that error's page instead (an HTTPError's status: a 503 for a
+        store that is down), and no cookie: none of this response's cookies is sent."""
+        self.__dict__.setdefault("_before_send", []).append(awaitable)
+
+    async def _finish_after(self, waits: list) -> None:
+        try:
+            for awaitable in waits:
+                await awaitable
+        except Exception as e:  # noqa: BLE001 - reported, then answered with its error page
+            self._pending_finish = _SENDING
+            self.__dict__.pop("_new_cookie", None)  # a cookie for what was not saved: none
+            self.log_exception(*sys.exc_info())
+            status = e.status_code if isinstance(e, tornado.web.HTTPError) else 500
+            self.send_error(status, exc_info=sys.exc_info())
+            return
+        self._pending_finish = _SENDING
+        try:
+            await super().finish()
+        except tornado.iostream.StreamClosedError:
+            pass  # the client left before its answer: nobody to send it to, nothing to report
 
     def on_finish(self) -> None:
         while self.middleware_chain is not None:

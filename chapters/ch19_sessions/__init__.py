@@ -1,0 +1,1 @@
+"""Chapter 19 · session · token: Sessions and tokens, as middleware."""

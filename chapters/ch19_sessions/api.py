@@ -1,0 +1,34 @@
+"""The JSON plumbing of chapter 19's token API: a JSON object body, a 401 that says how to
+authenticate, and no XSRF check (the Authorization header authenticates, not a cookie)."""
+import json
+
+import tornado.web
+
+from tornkit.handler import ApiHandler
+from workbook.web import BaseHandler
+
+
+class Api(ApiHandler, BaseHandler):
+    def check_xsrf_cookie(self):
+        """No cookie authenticates these calls (the Authorization header does), so another
+        site's form cannot make them: no XSRF token to check."""
+
+    def body(self) -> dict:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except (ValueError, RecursionError) as e:  # RecursionError: JSON nested too deep
+            raise tornado.web.HTTPError(400, "the body must be JSON: %s", e) from None
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, "the body must be a JSON object")
+        return body
+
+    def write_error(self, status_code, **kwargs):
+        if status_code == 401:  # send_error() cleared the headers: this one goes with the page
+            self.set_header("WWW-Authenticate", 'Bearer realm="ch19"')
+        super().write_error(status_code, **kwargs)
+
+    async def user(self) -> dict:
+        user = await self.token.get_current_user()
+        if user is None:
+            raise tornado.web.HTTPError(401, "send a valid token as Authorization: Bearer ...")
+        return user
