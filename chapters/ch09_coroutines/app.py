@@ -2,7 +2,7 @@
 
 The lesson (README.md), section by section: 1. the notes' handler, and the same today; 3. a
 callback API wrapped in a Future (weather.py); 4. a long-poll chat (chat.py); 5. blocking and
-non-blocking sleeps side by side. Section 1 keeps the notes' handler whole: 190 lines here.
+non-blocking sleeps side by side (sleeps.py).
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-09`, or in the venv: "
@@ -11,7 +11,6 @@ if not __package__:
 import asyncio
 import concurrent.futures
 import os
-import time
 
 import tornado.ioloop
 import tornado.web
@@ -20,12 +19,11 @@ from tornado.concurrent import Future  # the notes' import: today it *is* asynci
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler, StaticHandler, number_argument
+from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
-from . import chat, weather
+from . import chat, sleeps, weather
 
 CHAPTER = manifest.for_path(__file__)
-MAX_SLEEP = 5   # /sleep/...?seconds= accepts 0 to 5
 BACKLOG = 4096  # connections the kernel queues before Tornado accepts them (Application.listen)
 
 
@@ -98,43 +96,10 @@ class PendingHandler(BaseHandler):
 # --- 3. Then -> now: gen.Task is gone, see weather.py; 4. a long-poll chat, see chat.py ------
 
 
-# --- 5. Blocking vs non-blocking -----------------------------------------------------------------
-def timed_sleep(seconds: float) -> tuple[float, float]:
-    """time.sleep, and when it started and ended on the server's clock (time.monotonic())."""
-    started = time.monotonic()
-    time.sleep(seconds)
-    return started, time.monotonic()
-
-
-class SleepHandler(BaseHandler):
-    """/sleep/{blocking,async,executor}?seconds=S: the same wait, three ways. Each answers when
-    the request came in and when the sleep started and ended, on the server's clock."""
-
-    async def get(self, how):
-        seconds = number_argument(self, "seconds", 1, low=0, high=MAX_SLEEP, kind=float)
-        received = time.monotonic()
-        if how == "blocking":
-            # The whole server stops here: no other request is even read until it returns.
-            started, ended = timed_sleep(seconds)
-        elif how == "async":
-            started = received
-            await asyncio.sleep(seconds)  # this request waits; the loop serves the others
-            ended = time.monotonic()
-        else:  # executor: a pool thread blocks instead of the loop
-            started, ended = await tornado.ioloop.IOLoop.current().run_in_executor(
-                self.application.executor, timed_sleep, seconds)
-        self.write({"how": how, "seconds": seconds, "received": received,
-                    "started": started, "ended": ended})
-
-
-class PingHandler(BaseHandler):
-    def get(self):
-        self.write({"pong": True, "at": time.monotonic()})
-
-
+# --- 5. Blocking vs non-blocking: sleeps.py ----------------------------------------------------
 class IndexHandler(BaseHandler):
     def get(self):
-        self.render("index.html", max_sleep=MAX_SLEEP)
+        self.render("index.html", max_sleep=sleeps.MAX_SLEEP)
 
 
 # --- The application: the state the handlers share -----------------------------------------------
@@ -185,8 +150,8 @@ def make_app(**overrides) -> Application:
         (r"/chat/wait", chat.WaitHandler),
         (r"/chat/send", chat.SendHandler),
         (r"/chat/stats", chat.StatsHandler),
-        (r"/sleep/(blocking|async|executor)", SleepHandler),
-        (r"/ping", PingHandler),
+        (r"/sleep/(blocking|async|executor)", sleeps.SleepHandler),
+        (r"/ping", sleeps.PingHandler),
     ], **settings)
 
 

@@ -188,6 +188,11 @@ async def test_step3_ping_is_answered_while_a_report_runs(exercise):
         f"GET /report answered {report.code} {report.body.decode(errors='replace')[:200]!r}: "
         f"the handler raised. The pool calls the function you "
         f"give it, and hands back a Future of its result ({STEP3})")
+    content_type = report.headers.get("Content-Type", "")
+    assert content_type.startswith("application/json"), (
+        f"GET /report answered Content-Type {content_type!r}, not application/json: the "
+        f"handler you were given writes the dict itself, which Tornado sends as JSON and says "
+        f"so; a string of JSON goes out labelled text/html")
     report = json.loads(report.body)
     assert report.get("rows") == 42, (
         f"GET /report should answer slow_report()'s dict, it answered {report}")

@@ -5,7 +5,7 @@ www.cnblogs.com; this app calls upstream.py, a site on 127.0.0.1 that can be slo
 reset on request (with UPSTREAM_URL unset, the app starts one on a free port). The lesson
 (README.md), section by section: 3. the notes' handler, then and now; 4. fetch() with an
 HTTPRequest; 5. raise_error; 6. a gateway that never hangs (gateway.py); 7. the app's own
-client; 8. many calls at once, or one after another.
+client; 8. many calls at once, or one after another (fanout.py).
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-10`, or in the venv: "
@@ -23,11 +23,10 @@ from workbook import manifest
 from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler, NotFoundHandler, number_argument
 
-from . import upstream
+from . import fanout, upstream
 from .gateway import MAX_DELAY, GatewayHandler, GatewayTargetHandler
 
 CHAPTER = manifest.for_path(__file__)
-MAX_CALLS = 50  # /fanout and /sequence make 1 to 50 upstream calls
 
 
 # --- 3. The notes' handler, then and now ---------------------------------------------------------
@@ -99,33 +98,10 @@ class ClientHandler(BaseHandler):
                     "upstream": self.application.upstream})
 
 
-# --- 8. Many calls at once, or one after another -------------------------------------------------
-class FanoutHandler(GatewayHandler):
-    """/fanout?n=N&delay=S[&via=gather|multi]: N upstream calls at the same time;
-    /sequence?n=N&delay=S: the same N calls, each awaited before the next starts."""
-
-    async def get(self, how):
-        n = number_argument(self, "n", 10, low=1, high=MAX_CALLS)
-        delay = number_argument(self, "delay", 0.5, low=0, high=MAX_DELAY, kind=float)
-        via = self.get_query_argument("via", "gather")
-        if via not in ("gather", "multi"):
-            raise tornado.web.HTTPError(400, "via must be gather or multi, not %r", via)
-        started = asyncio.get_running_loop().time()
-        paths = [f"/slow?delay={delay}&tag={i}" for i in range(n)]
-        if how == "sequence":
-            responses = [await self.call(path) for path in paths]  # one after another
-        elif via == "gather":
-            responses = await asyncio.gather(*(self.call(p) for p in paths))  # asyncio's way
-        else:  # Tornado's way (the notes' era wrote: yield [a, b])
-            responses = await gen.multi([self.call(p) for p in paths])
-        answer = {"n": n, "delay": delay, "calls": [json.loads(r.body) for r in responses],
-                  "elapsed": asyncio.get_running_loop().time() - started}
-        self.write(answer if how == "sequence" else {"via": via, **answer})
-
-
+# --- 8. Many calls at once, or one after another: fanout.py ---------------------------------
 class IndexHandler(BaseHandler):
     def get(self):
-        self.render("index.html", upstream=self.application.upstream, max_calls=MAX_CALLS,
+        self.render("index.html", upstream=self.application.upstream, max_calls=fanout.MAX_CALLS,
                     max_delay=MAX_DELAY)
 
 
@@ -179,7 +155,7 @@ def make_app(**overrides) -> Application:
         (r"/status", StatusHandler),
         (r"/gateway/(slow|fail|hang|reset|close)", GatewayTargetHandler),
         (r"/client", ClientHandler),
-        (r"/(fanout|sequence)", FanoutHandler),
+        (r"/(fanout|sequence)", fanout.FanoutHandler),
     ], **settings)
 
 

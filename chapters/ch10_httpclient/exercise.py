@@ -3,17 +3,18 @@ sorted into the answers a gateway gives.
 
 The tests run these against the chapter's upstream (upstream.py), on 127.0.0.1.
 
-  1. make_client() -> an AsyncHTTPClient of its own: not the IOLoop's shared one
-     (force_instance=True), running up to 30 requests at once (max_clients=30), and with
-     connect_timeout=1 and request_timeout=2 for every request it makes (defaults=dict(...)).
-  2. post_json(client, url, data) -> POST data as JSON (json.dumps, with the header
-     Content-Type: application/json) and return the answer's body parsed as JSON.
+  1. make_client() -> an AsyncHTTPClient of its own, not the IOLoop's shared one (lesson §7),
+     running up to 30 requests at once, and giving every request it makes 1 s to connect and
+     2 s in all (its defaults).
+  2. post_json(client, url, data) -> POST data as JSON, with the header that says so, and
+     return the answer's body parsed from JSON; a 4xx or 5xx answer raises (lesson §4 and §5).
   3. fetch_all(client, urls) -> the bodies of all the urls, in the order of urls, fetched at
-     the same time (asyncio.gather), not one after another.
+     the same time, not one after another (lesson §8).
   4. status_for(client, url, timeout) -> the status a gateway should answer after fetching url
      within timeout seconds: 200 if the upstream answered 2xx; 502 if it answered another
      status, refused or reset the connection, or closed it without answering; 504 if it did not
-     answer within timeout. It must never raise, and never wait longer than timeout.
+     answer within timeout. It must never raise, and never wait longer than timeout (lesson §5
+     and §6).
 
 Check your work with:  make check-10
 """
@@ -25,13 +26,12 @@ from tornado.simple_httpclient import HTTPTimeoutError  # noqa: F401
 
 
 def make_client() -> AsyncHTTPClient:
-    # TODO step 1: AsyncHTTPClient(force_instance=True, max_clients=..., defaults=dict(...))
+    # TODO step 1: a client of its own, its limit and its default timeouts
     raise NotImplementedError("make_client is not written yet")
 
 
 async def post_json(client: AsyncHTTPClient, url: str, data) -> object:
-    # TODO step 2: await client.fetch(url, method="POST", headers=..., body=...), then
-    # return json.loads(response.body)
+    # TODO step 2: a POST with a JSON body and its Content-Type; the answer, parsed
     raise NotImplementedError("post_json is not written yet")
 
 

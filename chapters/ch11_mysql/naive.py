@@ -11,7 +11,7 @@ the value ends the string and the rest is SQL. app.py is the fixed version.
 """
 import tornado.web
 
-from chapters.ch11_mysql.app import close_idle, make_pool
+from chapters.ch11_mysql.db import close_idle, make_pool
 from workbook.web import BaseHandler
 
 SCHEMA = "CREATE TABLE naive_users (name VARCHAR(64), password VARCHAR(64))"
@@ -19,13 +19,10 @@ SCHEMA = "CREATE TABLE naive_users (name VARCHAR(64), password VARCHAR(64))"
 
 class NaiveHandler(BaseHandler):
     async def prepare(self):
-        settings = self.application.settings
-        if "pool" not in settings:  # made on first use, on the running loop
-            settings["pool"] = make_pool(settings["mysql_url"])
-            await settings["pool"].execute(SCHEMA)
+        await self.application.ready()
 
     async def execute(self, sql):
-        return await self.application.settings["pool"].execute(sql)
+        return await self.application.pool.execute(sql)
 
 
 class RegisterHandler(NaiveHandler):
@@ -47,11 +44,22 @@ class LoginHandler(NaiveHandler):
         self.write(f"logged in as {row[0]}")
 
 
-def close(app: tornado.web.Application) -> None:
-    if "pool" in app.settings:
-        close_idle(app.settings.pop("pool"))
+class Application(tornado.web.Application):
+    def __init__(self, handlers, **settings):
+        super().__init__(handlers, **settings)
+        self.pool = None  # made on first use, on the running loop
+
+    async def ready(self) -> None:
+        if self.pool is None:
+            self.pool = make_pool(self.settings["mysql_url"])
+            await self.pool.execute(SCHEMA)
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            close_idle(self.pool)
+            self.pool = None
 
 
-def make_app(mysql_url: str) -> tornado.web.Application:
-    return tornado.web.Application([(r"/register", RegisterHandler), (r"/login", LoginHandler)],
-                                   mysql_url=mysql_url)
+def make_app(mysql_url: str) -> Application:
+    return Application([(r"/register", RegisterHandler), (r"/login", LoginHandler)],
+                       mysql_url=mysql_url)

@@ -18,16 +18,19 @@ from tornado import gen
 from tornado_mysql import pools
 
 from chapters.ch11_mysql import aio, naive, notes_style
-from chapters.ch11_mysql.app import (close_idle, connect_kwargs, get_user, get_user_by_conn_pool,
-                                     make_app, make_pool)
+from chapters.ch11_mysql.app import get_user, get_user_by_conn_pool, make_app
+from chapters.ch11_mysql.db import close_idle, connect_kwargs, make_pool
 from workbook import services
 from workbook.net import free_port
+from workbook.secrets import SecretError
 from workbook.testing import start_app, stop_app
+
+SECRET = "a test secret, long enough to sign with: 32+"
 
 
 @pytest.fixture
 def app(mysql_url, io_loop):
-    app = make_app(mysql_url=mysql_url, cookie_secret="test-secret")
+    app = make_app(mysql_url=mysql_url, cookie_secret=SECRET)
     yield app
     io_loop.run_sync(app.close)
 
@@ -94,6 +97,17 @@ async def test_register_then_log_in_with_a_signed_httponly_cookie(post, get):
     assert cookie.split(";")[0] != "user=topaz"  # signed: name|timestamp|signature
     page = (await get("/", cookie=cookie.split(";")[0])).body.decode()
     assert "Logged in as <b>topaz</b> (1 login so far)" in page
+
+
+@pytest.mark.gen_test(timeout=20)
+async def test_a_name_beyond_the_basic_plane_is_stored_whole_with_utf8mb4(post, get, mysql_url):
+    # MySQL's "utf8" (utf8mb3) has three bytes at most per character, and 😀 needs four.
+    name = "茶😀"
+    assert (await post("/register", username=name, password="correct horse")).code == 302
+    assert sql(mysql_url, "SELECT name FROM users") == ((name,),)
+    login = await post("/login", username=name, password="correct horse")
+    page = (await get("/", cookie=cookie_of(login).split(";")[0])).body.decode()
+    assert f"Logged in as <b>{name}</b>" in page
 
 
 @pytest.mark.gen_test(timeout=20)
@@ -184,7 +198,7 @@ async def test_a_post_without_the_xsrf_token_is_403(http_client, base_url):
 
 @pytest.mark.gen_test
 async def test_anonymous_pages_need_no_database(get, serve):
-    base = serve(make_app(mysql_url=None))
+    base = serve(make_app(mysql_url=None, cookie_secret=SECRET))
     for path in ("/", "/login", "/register"):
         response = await get(path, base=base)
         assert response.code == 200, path
@@ -200,7 +214,7 @@ ATTACK_IDS = ["comment out the password check", "OR 1=1"]
 @pytest.mark.parametrize("username, password", ATTACKS, ids=ATTACK_IDS)
 async def test_sql_injection_logs_in_to_the_naive_variant(serve, post, mysql_url,
                                                           username, password):
-    base = serve(naive.make_app(mysql_url), close=naive.close)
+    base = serve(naive.make_app(mysql_url))
     await post("/register", base=base, username="topaz", password="s3cret-Pa55")
     response = await post("/login", base=base, username=username, password=password)
     assert response.code == 200
@@ -223,7 +237,7 @@ async def test_a_quote_in_a_name_is_data_to_the_app_and_sql_to_the_naive_variant
     assert response.code == 302
     assert (await post("/login", username="O'Brien", password="irish stew")).code == 302
     assert sql(mysql_url, "SELECT name FROM users") == (("O'Brien",),)
-    base = serve(naive.make_app(mysql_url), close=naive.close)
+    base = serve(naive.make_app(mysql_url))
     response = await post("/register", base=base, username="O'Brien", password="irish stew")
     assert response.code == 500  # ... VALUES ('O'Brien', ...): a syntax error
 
@@ -329,7 +343,7 @@ async def test_sleeping_queries_overlap(get, path):
 @pytest.mark.gen_test(timeout=20)
 async def test_a_capped_pool_runs_at_most_k_queries_at_once(get, serve, mysql_url):
     base = serve(make_app(mysql_url=mysql_url, max_open_connections=2, max_idle_connections=2,
-                          max_recycle_sec=60))
+                          max_recycle_sec=60, cookie_secret=SECRET))
     responses = await asyncio.gather(*[get("/sleep?seconds=0.3", base=base) for _ in range(6)])
     assert [r.code for r in responses] == [200] * 6
     assert max_overlap(responses) == 2
@@ -367,7 +381,7 @@ async def test_a_non_blocking_query_lets_other_requests_through(get, app, path):
 @pytest.mark.gen_test
 @pytest.mark.parametrize("query, message", [
     ("seconds=abc", "seconds must be a number, not 'abc'"),
-    ("seconds=4", "seconds must be between 0 and 3, not 4"),
+    ("seconds=4", "seconds must be between 0 and 3, not '4'"),
     ("seconds=-1", "seconds must be between 0 and 3"),
 ], ids=["not a number", "too long", "negative"])
 async def test_bad_sleep_arguments_are_400(get, query, message):
@@ -380,7 +394,7 @@ async def test_bad_sleep_arguments_are_400(get, query, message):
 @pytest.mark.parametrize("path", ["/sleep", "/blocking/sleep", "/executor/sleep", "/aio/sleep"])
 async def test_no_mysql_configured_is_a_503_that_says_what_to_do(get, serve, monkeypatch, path):
     monkeypatch.delenv("MYSQL_URL", raising=False)
-    response = await get(path + "?seconds=0", base=serve(make_app()))
+    response = await get(path + "?seconds=0", base=serve(make_app(cookie_secret=SECRET)))
     assert response.code == 503
     assert "no MySQL configured: `make chapter-11` starts a private MariaDB" in (
         response.body.decode())
@@ -390,7 +404,8 @@ async def test_no_mysql_configured_is_a_503_that_says_what_to_do(get, serve, mon
 @pytest.mark.parametrize("path", ["/sleep", "/blocking/sleep", "/executor/sleep", "/aio/sleep"])
 async def test_a_server_that_refuses_is_a_503(get, serve, path):
     port = free_port()  # nobody listens there
-    base = serve(make_app(mysql_url=f"mysql://root@127.0.0.1:{port}/workbook"))
+    base = serve(make_app(mysql_url=f"mysql://root@127.0.0.1:{port}/workbook",
+                          cookie_secret=SECRET))
     response = await get(path + "?seconds=0", base=base)
     assert response.code == 503
     assert f"503 Service Unavailable: MySQL at 127.0.0.1:{port} is unavailable: (2003, " in (
@@ -406,7 +421,7 @@ def own_mariadb():
 
 @pytest.mark.gen_test(timeout=20)
 async def test_a_hung_server_is_a_503_after_the_query_timeout(get, serve, own_mariadb):
-    base = serve(make_app(mysql_url=own_mariadb.url, query_timeout=0.5))
+    base = serve(make_app(mysql_url=own_mariadb.url, query_timeout=0.5, cookie_secret=SECRET))
     own_mariadb.pause()
     try:
         response = await get("/sleep?seconds=0", base=base)
@@ -435,7 +450,7 @@ async def until_ok(request, deadline=5.0):
 async def test_the_app_recovers_when_the_server_is_killed_and_restarted(
         get, post, serve, own_mariadb):
     base = serve(make_app(mysql_url=own_mariadb.url, max_open_connections=2,
-                          max_idle_connections=2, cookie_secret="x"))
+                          max_idle_connections=2, cookie_secret=SECRET))
     await post("/register", base=base, username="survivor", password="correct horse")
     assert (await get("/aio/sleep?seconds=0", base=base)).code == 200
     own_mariadb.kill()
@@ -488,7 +503,8 @@ def fetch_json(port, path):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_without_mysql_url_the_app_runs_a_private_mariadb_and_removes_it_on_exit(sig):
-    env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"} | {
+        "WORKBOOK_COOKIE_SECRET": SECRET}
     port = free_port()
     process = start_app("chapters.ch11_mysql.app", port=port, env=env)
     try:
@@ -506,7 +522,8 @@ def test_without_mysql_url_the_app_runs_a_private_mariadb_and_removes_it_on_exit
 def test_with_mysql_url_the_app_uses_that_server(mysql_url):
     port = free_port()
     process = start_app("chapters.ch11_mysql.app", port=port,
-                        env={**os.environ, "MYSQL_URL": mysql_url})
+                        env={**os.environ, "MYSQL_URL": mysql_url,
+                             "WORKBOOK_COOKIE_SECRET": SECRET})
     try:
         assert psutil.Process(process.pid).children() == [], "MYSQL_URL set: nothing to start"
         assert fetch_json(port, "/sleep?seconds=0")["connection"] > 0
@@ -517,7 +534,8 @@ def test_with_mysql_url_the_app_uses_that_server(mysql_url):
 
 
 def test_an_app_killed_outright_takes_its_server_with_it():
-    env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"}
+    env = {k: v for k, v in os.environ.items() if k != "MYSQL_URL"} | {
+        "WORKBOOK_COOKIE_SECRET": SECRET}
     process = start_app("chapters.ch11_mysql.app", port=free_port(), env=env)
     [mariadbd] = psutil.Process(process.pid).children(recursive=True)
     datadir = next(a.split("=", 1)[1] for a in mariadbd.cmdline() if a.startswith("--datadir="))
@@ -532,3 +550,16 @@ def test_an_app_killed_outright_takes_its_server_with_it():
     assert os.path.exists(datadir)
     with services.Memcached():
         assert not os.path.exists(os.path.dirname(datadir))
+
+
+def test_the_cookie_secret_is_made_once_into_data_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBOOK_COOKIE_SECRET", raising=False)
+    first, second = make_app(data_dir=tmp_path), make_app(data_dir=tmp_path)
+    secret = (tmp_path / "cookie_secret").read_text().strip()
+    assert first.settings["cookie_secret"] == second.settings["cookie_secret"] == secret
+    assert (tmp_path / "cookie_secret").stat().st_mode & 0o077 == 0  # its owner's alone
+
+
+def test_a_short_cookie_secret_is_refused():
+    with pytest.raises(SecretError, match="32 characters or more"):
+        make_app(cookie_secret="test-secret")

@@ -1,29 +1,28 @@
 """Chapter 12 · 自定义Web组件: session · 分布性session: the notes' session component, on four
 stores side by side: /cache/ (in this process), /memcached/, /redis/, and /ring/ (three Redis
-servers, by consistent hashing).
-
-Run it:  make chapter-12        or   python -m chapters.ch12_session.app --port=8812
-         (REDIS_URL, MEMCACHED_URL, REDIS_RING_URLS unset: private servers run for the app's
-         life and are removed on exit)
-Lesson:  chapters/ch12_session/README.md
+servers, by consistent hashing). The component itself (the notes' Foo, CacheSession,
+SessionFactory, and the backends they left as `pass`) is session.py; this file is the notes'
+Tornado扩展: the handlers that use it. With REDIS_URL, MEMCACHED_URL and REDIS_RING_URLS unset,
+private servers run for the app's life.
 """
-from __future__ import annotations
+if not __package__:
+    raise SystemExit("Run it with `make chapter-12`, or in the venv: "
+                     "python -m chapters.ch12_session.app")
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import os
 
 import tornado.ioloop
 import tornado.web
 
-from chapters.ch12_session.session import (RedisRing, SessionFactory, memcached_backend,
-                                           redis_backend)
 from workbook import manifest, services
 from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler as WorkbookHandler
 from workbook.web import NotFoundHandler
+
+from .session import RedisRing, SessionFactory, memcached_backend, redis_backend
+from .users import password_matches
 
 CHAPTER = manifest.for_path(__file__)
 KINDS = {  # prefix -> what the pages call it
@@ -33,20 +32,6 @@ KINDS = {  # prefix -> what the pages call it
     "ring": "three Redis servers, by consistent hashing",
 }
 RING_NAMES = ["redis-a", "redis-b", "redis-c"]
-
-
-# --- Demo users (chapter 11 keeps users in MySQL; here the point is the session) --------------
-def _hash(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
-
-
-USERS = {name: (salt, _hash(password, salt)) for name, password, salt in [
-    ("topaz", "tornado", b"demo-salt-topaz!"), ("alice", "wonderland", b"demo-salt-alice!")]}
-
-
-def password_matches(name: str, password: str) -> bool:
-    salt, digest = USERS.get(name, (b"no-such-user-sal", b""))
-    return hmac.compare_digest(_hash(password, salt), digest)
 
 
 # --- 2. Tornado扩展: initialize() runs for every request; the session loads in prepare() -------
@@ -70,19 +55,20 @@ class BaseHandler(WorkbookHandler):
     def home(self) -> str:
         return f"/{self.session_type}/"
 
+    def page(self, template: str, **kwargs) -> None:
+        self.render(template, kind=self.session_type, title=KINDS[self.session_type], **kwargs)
+
 
 class HomeHandler(BaseHandler):
     async def get(self):
         self.session["visits"] = (self.session["visits"] or 0) + 1
         await self.session.save()
-        self.render("home.html", kind=self.session_type, title=KINDS[self.session_type],
-                    session=self.session, node=getattr(self.session, "node", None))
+        self.page("home.html", session=self.session, node=getattr(self.session, "node", None))
 
 
 class LoginHandler(BaseHandler):
     def get(self):
-        self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
-                    error=None)
+        self.page("login.html", error=None)
 
     async def post(self):
         name = self.get_body_argument("username")
@@ -91,9 +77,7 @@ class LoginHandler(BaseHandler):
             None, password_matches, name, self.get_body_argument("password"))
         if not matches:
             self.set_status(403)
-            self.render("login.html", kind=self.session_type, title=KINDS[self.session_type],
-                        error="wrong username or password")
-            return
+            return self.page("login.html", error="wrong username or password")
         self.session["user"] = name
         await self.session.regenerate()  # a new id at login: no session fixation
         self.redirect(self.home())
@@ -107,46 +91,46 @@ class LogoutHandler(BaseHandler):
 
 class IndexHandler(WorkbookHandler):
     def get(self):
-        self.render("index.html", kinds=KINDS, settings=self.settings)
+        configured = {kind: kind == "cache" or getattr(self.application, kind) is not None
+                      for kind in KINDS}
+        self.render("index.html", kinds=KINDS, configured=configured)
 
 
-# --- The application ------------------------------------------------------------------------
+# --- The application: its session stores ----------------------------------------------------
 class Application(tornado.web.Application):
+    """The stores the sessions use, each a session.Backend (a client and where it is), or None
+    when not configured (its pages are then a 503 that says how to get one)."""
+
+    def __init__(self, handlers, **settings):
+        super().__init__(handlers, **settings)
+        s = self.settings
+        self.redis = redis_backend(s["redis_url"]) if s["redis_url"] else None
+        self.memcached = memcached_backend(s["memcached_url"]) if s["memcached_url"] else None
+        self.ring = RedisRing(s["ring_urls"]) if s["ring_urls"] else None
+
     async def close(self) -> None:
-        """Close the store clients (their connections)."""
-        if self.settings.get("redis"):
-            await self.settings["redis"].client.aclose()
-        if self.settings.get("memcached"):
-            await self.settings["memcached"].client.close()
-        if self.settings.get("ring"):
-            await self.settings["ring"].close()
+        """Close the store clients (their connections); serve() awaits it on Ctrl-C."""
+        if self.redis:
+            await self.redis.client.aclose()
+        if self.memcached:
+            await self.memcached.client.close()
+        if self.ring:
+            await self.ring.close()
 
 
-def ring_names(urls) -> dict[str, str]:
-    """{"redis-a": url, ...} from a dict, a list, or a comma-separated string of URLs."""
-    if isinstance(urls, str):
-        urls = [u.strip() for u in urls.split(",") if u.strip()]
-    if isinstance(urls, dict):
-        return dict(urls)
-    return {f"redis-{chr(ord('a') + i)}": url for i, url in enumerate(urls)}
-
-
-def make_app(*, redis_url: str | None = None, memcached_url: str | None = None,
-             ring_urls=None, **settings) -> Application:
-    redis_url = redis_url or os.environ.get("REDIS_URL") or None
-    memcached_url = memcached_url or os.environ.get("MEMCACHED_URL") or None
-    ring_urls = ring_urls or os.environ.get("REDIS_RING_URLS") or None
-    defaults = dict(
-        template_path=manifest.ROOT / "tpl" / CHAPTER.slug,
-        default_handler_class=NotFoundHandler,
-        xsrf_cookies=True,
-        session_type="cache",  # the notes' config.SESSION_TYPE, for handlers without a prefix
-        session_ttl=30 * 60,   # seconds; each save starts it again (a sliding expiry)
-        session_timeout=2.0,   # seconds a store may take before the page is a 503
-        redis=redis_backend(redis_url) if redis_url else None,
-        memcached=memcached_backend(memcached_url) if memcached_url else None,
-        ring=RedisRing(ring_names(ring_urls)) if ring_urls else None,
-    )
+def make_app(**overrides) -> Application:
+    settings = {
+        "template_path": manifest.ROOT / "tpl" / CHAPTER.slug,
+        "default_handler_class": NotFoundHandler,
+        "xsrf_cookies": True,
+        "session_type": "cache",  # the notes' config.SESSION_TYPE, for handlers without a prefix
+        "session_ttl": 30 * 60,   # seconds; each save starts it again (a sliding expiry)
+        "session_timeout": 2.0,   # seconds a store may take before the page is a 503
+        "redis_url": os.environ.get("REDIS_URL") or None,
+        "memcached_url": os.environ.get("MEMCACHED_URL") or None,
+        "ring_urls": os.environ.get("REDIS_RING_URLS") or None,  # a dict, a list, or "a,b,c"
+        **overrides,
+    }
     handlers = [(r"/", IndexHandler)]
     for kind in KINDS:
         handlers += [
@@ -155,7 +139,7 @@ def make_app(*, redis_url: str | None = None, memcached_url: str | None = None,
             (rf"/{kind}/logout", LogoutHandler, {"session_type": kind}),
             (rf"/{kind}", tornado.web.RedirectHandler, {"url": f"/{kind}/"}),
         ]
-    return Application(handlers, **{**defaults, **settings})
+    return Application(handlers, **settings)
 
 
 async def main(argv=None):

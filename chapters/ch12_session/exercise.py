@@ -11,15 +11,16 @@ the dict-like part (self.session["items"]), the JSON, the id and the cookie; a b
 how to load, save and delete the text of one session. (session.py has its own MemcachedSession:
 try without reading it first.) Then use it in the shop below:
 
-  1. ShopHandler.prepare: make the session, self.session = MemcachedSession(self, ttl=TTL),
-        and load it. prepare() may be `async def`: Tornado waits for it before get()/post().
+  1. ShopHandler.prepare: make the session (a MemcachedSession with ttl=TTL, as
+        self.session) and load it. prepare() may be `async def`: Tornado waits for it before
+        get()/post() (lesson §2).
   2. MemcachedSession._load(session_id) -> the stored bytes, or None when memcached has none
         The key is self.key(session_id) ("session:<id>"), encoded: aiomcache takes bytes.
   3. MemcachedSession._save(session_id, value, ttl): store value (a str of JSON: encode it)
-        under the key, expiring after ttl seconds: self.client.set(key, data, exptime=ttl)
+        under the key, expiring after ttl seconds (aiomcache's set() takes an exptime).
   4. MemcachedSession._delete(session_id)
-  5. LoginHandler.post: a new session id at login (session.regenerate() saves too), so that
-        an id planted in the browser before login is worth nothing afterwards.
+  5. LoginHandler.post: a new session id at login, so that an id planted in the browser
+        before login is worth nothing afterwards (lesson §4; Session has the method).
 
 Check your work with:  make check-12     (it starts a private memcached for the tests)
 """
@@ -34,7 +35,7 @@ TTL = 600  # seconds
 class MemcachedSession(Session):
     def __init__(self, handler, **kwargs):
         super().__init__(handler, **kwargs)
-        self.client, self.where = handler.settings["memcached"]  # an aiomcache.Client
+        self.client, self.where = handler.application.memcached  # an aiomcache.Client
 
     async def _load(self, session_id):
         raise NotImplementedError("MemcachedSession._load: step 2")  # TODO step 2
@@ -86,8 +87,14 @@ class LogoutHandler(ShopHandler):
         self.write({"user": None, "items": []})
 
 
-def make_app(memcached) -> tornado.web.Application:
+class Application(tornado.web.Application):
+    def __init__(self, handlers, *, memcached, **settings):
+        super().__init__(handlers, **settings)
+        self.memcached = memcached  # the tests make it, and close it
+
+
+def make_app(memcached) -> Application:
     """memcached: a session.Backend, (aiomcache.Client, "memcached at host:port")."""
-    return tornado.web.Application(
+    return Application(
         [(r"/cart", CartHandler), (r"/login", LoginHandler), (r"/logout", LogoutHandler)],
         memcached=memcached, default_handler_class=NotFoundHandler)

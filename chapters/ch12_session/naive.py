@@ -70,19 +70,23 @@ class NotesLoginHandler(NotesHandler):
 class PickleHomeHandler(tornado.web.RequestHandler):
     async def get(self):
         session_id = self.get_cookie("__sessionId__")
-        raw = await self.settings["redis"].get(f"session:{session_id}") if session_id else None
+        raw = await self.application.redis.get(f"session:{session_id}") if session_id else None
         data = pickle.loads(raw) if raw else {}  # DON'T: this runs whatever the pickle says
         self.write(f"user: {data.get('user')}")
 
 
 class Application(tornado.web.Application):
+    def __init__(self, handlers, *, redis_url=None, **settings):
+        super().__init__(handlers, **settings)
+        self.redis = redis.asyncio.Redis.from_url(redis_url) if redis_url else None
+
     async def close(self):
-        if self.settings["redis"] is not None:
-            await self.settings["redis"].aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def make_app(redis_url=None) -> Application:
     return Application(
         [(r"/notes/", NotesHomeHandler), (r"/notes/login", NotesLoginHandler),
          (r"/pickle/", PickleHomeHandler)],
-        redis=redis.asyncio.Redis.from_url(redis_url) if redis_url else None)
+        redis_url=redis_url)

@@ -62,8 +62,27 @@ def create_session_id() -> str:
 
 
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
-SESSION_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                aiomcache.exceptions.ClientException, EOFError, OSError)
+
+
+class StoreError(Exception):
+    """The store answered something the client could not use (aiomcache's ClientException)."""
+
+
+SESSION_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, StoreError,
+                EOFError, OSError)
+
+
+async def _blame(awaitable):
+    """Await one call of a backend, and tell the store's failures from the caller's own: a
+    ValidationException ("key must be bytes") is a mistake in the code that called aiomcache,
+    and stays the exception it is (a 500 with its traceback in the log), where a
+    ClientException from the server's answer becomes a StoreError, a 503."""
+    try:
+        return await awaitable
+    except aiomcache.exceptions.ValidationException:
+        raise
+    except aiomcache.exceptions.ClientException as e:
+        raise StoreError(str(e)) from e
 
 
 def encode(data: dict) -> str:
@@ -133,7 +152,7 @@ class Session:
         """Run _load/_save/_delete for one session: down, refused, or slower than
         self.timeout is a 503 that names the store."""
         self.route(session_id)
-        return await services.within(operation(session_id, *args), what=self.where,
+        return await services.within(_blame(operation(session_id, *args)), what=self.where,
                                      timeout=self.timeout, errors=SESSION_DOWN)
 
     # The life cycle
@@ -183,7 +202,8 @@ class Backend(NamedTuple):
 
 
 def backend(handler, name: str, title: str, env: str) -> Backend:
-    found = handler.settings.get(name)
+    """The application's store `name` (Application.redis, .memcached, .ring), or a 503."""
+    found = getattr(handler.application, name, None)
     if found is None:
         raise tornado.web.HTTPError(
             503, "no %s configured: `make chapter-12` starts a private one, or set %s", title, env)
@@ -371,12 +391,21 @@ def moved(keys: list[str], before, after) -> float:
     return sum(before.node_for(k) != after.node_for(k) for k in keys) / len(keys)
 
 
+def ring_names(urls) -> dict[str, str]:
+    """{"redis-a": url, ...} from a dict, a list, or a comma-separated string of URLs."""
+    if isinstance(urls, str):
+        urls = [u.strip() for u in urls.split(",") if u.strip()]
+    if isinstance(urls, dict):
+        return dict(urls)
+    return {f"redis-{chr(ord('a') + i)}": url for i, url in enumerate(urls)}
+
+
 class RedisRing:
     """Several Redis servers, by name, and the ring over their names. Names, not URLs: a
     server moved to another port keeps its keys."""
 
     def __init__(self, urls: dict[str, str], replicas: int = 160) -> None:
-        self.urls = dict(urls)
+        self.urls = ring_names(urls)
         self.nodes = list(self.urls)
         self.backends = {name: redis_backend(url, f"Redis {name}")
                          for name, url in self.urls.items()}

@@ -7,11 +7,9 @@ import pickle
 import re
 import signal
 import urllib.request
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
+import aiomcache
 import psutil
 import pytest
 import redis.asyncio
@@ -21,11 +19,12 @@ import tornado.web
 
 from chapters.ch12_session import naive
 from chapters.ch12_session.app import BaseHandler, make_app
-from chapters.ch12_session.session import (SESSION_ID, CacheSession, Foo, HashRing, ModuloRouter,
-                                           SessionFactory, create_session_id, moved)
+from chapters.ch12_session.session import (SESSION_ID, CacheSession, Foo, HashRing,
+                                           MemcachedSession, ModuloRouter, SessionFactory,
+                                           create_session_id, memcached_backend, moved)
 from workbook import services
 from workbook.net import free_port
-from workbook.testing import start_app, stop_app
+from workbook.testing import CookieClient, start_app, stop_app
 
 KINDS = ["cache", "memcached", "redis", "ring"]
 
@@ -42,53 +41,31 @@ def app(stores, io_loop):
     io_loop.run_sync(app.close)
 
 
-class Browser:
-    """Keeps the cookies it is sent and sends them back, as a browser does for one site."""
+class Visitor(CookieClient):
+    """workbook.testing.CookieClient, with the session id at hand, and forms posted with an XSRF
+    pair of the test's own (cookie and field "t"), so that a test may post before any page."""
 
-    def __init__(self, http_client, base):
-        self.http_client, self.base = http_client, base
-        self.cookies: dict[str, str] = {}
-        self.set_cookies: list[str] = []  # the raw Set-Cookie headers of the last response
-
-    async def fetch(self, path, **kwargs):
-        cookies = {**self.cookies, **kwargs.pop("cookies", {})}
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
-        response = await self.http_client.fetch(self.base + path, headers=headers,
-                                                raise_error=False, follow_redirects=False,
-                                                **kwargs)
-        self.set_cookies = response.headers.get_list("Set-Cookie")
-        for header in self.set_cookies:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or expired(morsel["expires"]):
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return response
-
-    def get(self, path):
-        return self.fetch(path)
+    def __init__(self, http_client, base_url):
+        super().__init__(http_client, base_url)
+        self.cookies["_xsrf"] = "t"
 
     def post(self, path, **form):
-        return self.fetch(path, method="POST", body=urlencode({"_xsrf": "t", **form}),
-                          cookies={"_xsrf": "t"})
+        return super().post(path, form)
 
     @property
     def session_id(self):
         return self.cookies.get("__sessionId__")
 
 
-def expired(expires: str) -> bool:
-    return bool(expires) and parsedate_to_datetime(expires) < datetime.now(timezone.utc)
+# Not `visitor`: that is the Playwright fixture of the root conftest.py (a real Chromium).
+@pytest.fixture
+def visitor(http_client, base_url):
+    return Visitor(http_client, base_url)
 
 
 @pytest.fixture
-def browser(http_client, base_url):
-    return Browser(http_client, base_url)
-
-
-@pytest.fixture
-def another_browser(http_client, base_url):
-    return Browser(http_client, base_url)
+def another_visitor(http_client, base_url):
+    return Visitor(http_client, base_url)
 
 
 def visits(response) -> int:
@@ -137,8 +114,12 @@ async def test_initialize_runs_before_prepare_and_prepare_before_get(serve, http
 
 
 def test_the_factory_chooses_the_class_by_session_type():
+    class Application:
+        redis = ("client", "where")
+
     class Handler:
-        settings = {"session_ttl": 60, "session_timeout": 1, "redis": ("client", "where")}
+        settings = {"session_ttl": 60, "session_timeout": 1}
+        application = Application()
         cookie_path = "/"
 
     handler = Handler()
@@ -153,38 +134,38 @@ def test_the_factory_chooses_the_class_by_session_type():
 # --- 3. session: the same behaviour on every store --------------------------------------------
 @pytest.mark.gen_test
 @pytest.mark.parametrize("kind", KINDS)
-async def test_the_session_counts_visits(browser, another_browser, kind):
+async def test_the_session_counts_visits(visitor, another_visitor, kind):
     for expected in (1, 2, 3):
-        assert visits(await browser.get(f"/{kind}/")) == expected
-    assert visits(await another_browser.get(f"/{kind}/")) == 1  # a session of its own
+        assert visits(await visitor.get(f"/{kind}/")) == expected
+    assert visits(await another_visitor.get(f"/{kind}/")) == 1  # a session of its own
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("kind", KINDS)
-async def test_log_in_and_out(browser, kind):
-    response = await browser.post(f"/{kind}/login", username="topaz", password="wrong")
+async def test_log_in_and_out(visitor, kind):
+    response = await visitor.post(f"/{kind}/login", username="topaz", password="wrong")
     assert response.code == 403 and "wrong username or password" in response.body.decode()
-    response = await browser.post(f"/{kind}/login", username="topaz", password="tornado")
+    response = await visitor.post(f"/{kind}/login", username="topaz", password="tornado")
     assert response.code == 302 and response.headers["Location"] == f"/{kind}/"
-    assert "Logged in as <b>topaz</b>" in who(await browser.get(f"/{kind}/"))
-    response = await browser.post(f"/{kind}/logout")
-    assert response.code == 302 and browser.session_id is None
-    assert who(await browser.get(f"/{kind}/")).startswith("Not logged in")
+    assert "Logged in as <b>topaz</b>" in who(await visitor.get(f"/{kind}/"))
+    response = await visitor.post(f"/{kind}/logout")
+    assert response.code == 302 and visitor.session_id is None
+    assert who(await visitor.get(f"/{kind}/")).startswith("Not logged in")
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("kind", KINDS)
-async def test_login_gives_a_new_session_id(browser, another_browser, kind):
-    # The attacker gets a valid session id, and plants it in the victim's browser.
-    await another_browser.get(f"/{kind}/")
-    planted = another_browser.session_id
-    browser.cookies["__sessionId__"] = planted
-    assert visits(await browser.get(f"/{kind}/")) == 2  # the victim now shares it...
-    await browser.post(f"/{kind}/login", username="topaz", password="tornado")
-    assert browser.session_id != planted  # ...until login: a new id
-    assert "Logged in as <b>topaz</b>" in who(await browser.get(f"/{kind}/"))
+async def test_login_gives_a_new_session_id(visitor, another_visitor, kind):
+    # The attacker gets a valid session id, and plants it in the victim's visitor.
+    await another_visitor.get(f"/{kind}/")
+    planted = another_visitor.session_id
+    visitor.cookies["__sessionId__"] = planted
+    assert visits(await visitor.get(f"/{kind}/")) == 2  # the victim now shares it...
+    await visitor.post(f"/{kind}/login", username="topaz", password="tornado")
+    assert visitor.session_id != planted  # ...until login: a new id
+    assert "Logged in as <b>topaz</b>" in who(await visitor.get(f"/{kind}/"))
     # The attacker's copy of the old id is worth nothing: the store forgot it.
-    response = await another_browser.get(f"/{kind}/")
+    response = await another_visitor.get(f"/{kind}/")
     assert who(response).startswith("Not logged in") and visits(response) == 1
 
 
@@ -192,7 +173,7 @@ async def test_login_gives_a_new_session_id(browser, another_browser, kind):
 async def test_session_fixation_works_against_the_notes_cache_session(
         serve, http_client):
     base = serve(naive.make_app())
-    attacker, victim = Browser(http_client, base), Browser(http_client, base)
+    attacker, victim = Visitor(http_client, base), Visitor(http_client, base)
     await attacker.get("/notes/")
     victim.cookies["__sessionId__"] = attacker.session_id  # planted
     await victim.post("/notes/login", username="topaz", password="tornado")
@@ -202,9 +183,9 @@ async def test_session_fixation_works_against_the_notes_cache_session(
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("kind", KINDS)
-async def test_the_cookie_is_httponly_samesite_and_scoped_to_its_store(browser, kind):
-    await browser.get(f"/{kind}/")
-    [header] = [h for h in browser.set_cookies if h.startswith("__sessionId__=")]
+async def test_the_cookie_is_httponly_samesite_and_scoped_to_its_store(visitor, kind):
+    await visitor.get(f"/{kind}/")
+    [header] = [h for h in visitor.set_cookies if h.startswith("__sessionId__=")]
     morsel = SimpleCookie(header)["__sessionId__"]
     assert morsel["httponly"] and morsel["samesite"] == "Lax"
     assert morsel["path"] == f"/{kind}/" and morsel["max-age"] == "1800"
@@ -221,27 +202,27 @@ def test_session_ids_come_from_secrets():
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("cookie", ["has spaces in it", "x" * 300, "ab\\x00cd", "é" * 43],
                          ids=["spaces", "300 chars", "backslash", "non-ascii"])
-async def test_a_malformed_session_cookie_is_a_new_session_not_an_error(browser, kind, cookie):
-    response = await browser.fetch(f"/{kind}/", cookies={"__sessionId__": cookie})
+async def test_a_malformed_session_cookie_is_a_new_session_not_an_error(visitor, kind, cookie):
+    response = await visitor.fetch(f"/{kind}/", cookies={"__sessionId__": cookie})
     assert response.code == 200 and visits(response) == 1
-    assert browser.session_id != cookie
+    assert visitor.session_id != cookie
 
 
 @pytest.mark.gen_test
 @pytest.mark.parametrize("kind", KINDS)
-async def test_an_unknown_session_id_is_a_new_session(browser, kind):
+async def test_an_unknown_session_id_is_a_new_session(visitor, kind):
     unknown = create_session_id()
-    response = await browser.fetch(f"/{kind}/", cookies={"__sessionId__": unknown})
-    assert visits(response) == 1 and browser.session_id != unknown
+    response = await visitor.fetch(f"/{kind}/", cookies={"__sessionId__": unknown})
+    assert visits(response) == 1 and visitor.session_id != unknown
 
 
 # --- Where the data is, and for how long --------------------------------------------------------
 @pytest.mark.gen_test
-async def test_redis_keeps_the_session_as_json_with_a_ttl(browser, redis_url):
-    await browser.get("/redis/")
+async def test_redis_keeps_the_session_as_json_with_a_ttl(visitor, redis_url):
+    await visitor.get("/redis/")
     client = redis.asyncio.Redis.from_url(redis_url)
     try:
-        key = f"session:{browser.session_id}"
+        key = f"session:{visitor.session_id}"
         assert json.loads(await client.get(key)) == {"visits": 1}
         assert 1790 <= await client.ttl(key) <= 1800  # Redis deletes it after 30 minutes
     finally:
@@ -261,23 +242,23 @@ async def memcached_meta(url, key):
 
 
 @pytest.mark.gen_test
-async def test_memcached_keeps_the_session_as_json_with_a_ttl(browser, memcached_url):
-    await browser.get("/memcached/")
-    header, value = await memcached_meta(memcached_url, f"session:{browser.session_id}")
+async def test_memcached_keeps_the_session_as_json_with_a_ttl(visitor, memcached_url):
+    await visitor.get("/memcached/")
+    header, value = await memcached_meta(memcached_url, f"session:{visitor.session_id}")
     assert header[0] == "VA" and json.loads(value) == {"visits": 1}
     ttl = int(next(flag[1:] for flag in header if flag.startswith("t")))
     assert 1790 <= ttl <= 1800
 
 
 @pytest.mark.gen_test
-async def test_the_cache_session_expires_on_the_server(browser, monkeypatch):
+async def test_the_cache_session_expires_on_the_server(visitor, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(CacheSession, "clock", staticmethod(lambda: now[0]))
-    await browser.get("/cache/")
+    await visitor.get("/cache/")
     now[0] += 1799
-    assert visits(await browser.get("/cache/")) == 2  # each save starts the 30 minutes again
+    assert visits(await visitor.get("/cache/")) == 2  # each save starts the 30 minutes again
     now[0] += 1801
-    assert visits(await browser.get("/cache/")) == 1  # expired: a new session
+    assert visits(await visitor.get("/cache/")) == 1  # expired: a new session
     assert all(at > now[0] for at, _ in CacheSession.session_container.values()), (
         "expired sessions are purged, not kept for ever as in the notes")
 
@@ -295,11 +276,11 @@ async def test_a_pickled_session_runs_code_in_the_naive_store(serve, http_client
 
 
 @pytest.mark.gen_test
-async def test_the_same_pickle_is_only_bad_data_to_the_app(browser, redis_url, tmp_path):
+async def test_the_same_pickle_is_only_bad_data_to_the_app(visitor, redis_url, tmp_path):
     marker = tmp_path / "pwned"
     session_id = create_session_id()
     await plant(redis_url, session_id, pickle.dumps(RunsCode(str(marker))))
-    response = await browser.fetch("/redis/", cookies={"__sessionId__": session_id})
+    response = await visitor.fetch("/redis/", cookies={"__sessionId__": session_id})
     assert response.code == 200 and visits(response) == 1  # not JSON: a new session
     assert not marker.exists()
 
@@ -324,14 +305,14 @@ async def plant(redis_url, session_id, value):
 @pytest.mark.gen_test(timeout=20)
 async def test_ring_sessions_live_on_the_server_the_ring_names(http_client, base_url, app,
                                                                redis_ring_urls):
-    ring = app.settings["ring"].hash_ring
-    browsers = [Browser(http_client, base_url) for _ in range(30)]
-    for b in browsers:
+    ring = app.ring.hash_ring
+    visitors = [Visitor(http_client, base_url) for _ in range(30)]
+    for b in visitors:
         response = await b.get("/ring/")
         assert f"<b>{ring.node_for(b.session_id)}</b>" in response.body.decode()
     clients = {name: redis.asyncio.Redis.from_url(url) for name, url in redis_ring_urls.items()}
     try:
-        for b in browsers:
+        for b in visitors:
             key = f"session:{b.session_id}"
             holders = [name for name, client in clients.items() if await client.exists(key)]
             assert holders == [ring.node_for(b.session_id)]
@@ -419,7 +400,7 @@ async def test_a_hung_store_is_a_503_after_the_timeout(serve, http_client, own_s
     server = own_stores[kind]
     base = serve(make_app(redis_url=own_stores["redis"].url,
                           memcached_url=own_stores["memcached"].url, session_timeout=0.5))
-    b = Browser(http_client, base)
+    b = Visitor(http_client, base)
     assert visits(await b.get(f"/{kind}/")) == 1
     server.pause()
     try:
@@ -449,7 +430,7 @@ async def test_the_app_recovers_when_the_store_is_killed_and_restarted(serve, ht
     server = own_stores[kind]
     base = serve(make_app(redis_url=own_stores["redis"].url,
                           memcached_url=own_stores["memcached"].url))
-    b = Browser(http_client, base)
+    b = Visitor(http_client, base)
     assert visits(await b.get(f"/{kind}/")) == 1
     server.kill()
     try:
@@ -479,13 +460,13 @@ async def test_a_dead_ring_server_fails_only_its_own_sessions(serve, http_client
     node_of = {}
     while min(list(node_of.values()).count(name) for name in own_ring) < 2:
         assert len(node_of) < 200, f"the ring never spread sessions over all servers: {node_of}"
-        b = Browser(http_client, base)
+        b = Visitor(http_client, base)
         await b.get("/ring/")
-        node_of[b] = app.settings["ring"].hash_ring.node_for(b.session_id)
-    browsers = list(node_of)
+        node_of[b] = app.ring.hash_ring.node_for(b.session_id)
+    visitors = list(node_of)
     own_ring["redis-b"].kill()
     try:
-        for b in browsers:
+        for b in visitors:
             response = await b.get("/ring/")
             if node_of[b] == "redis-b":
                 assert response.code == 503 and b"Redis redis-b at" in response.body
@@ -493,7 +474,7 @@ async def test_a_dead_ring_server_fails_only_its_own_sessions(serve, http_client
                 assert response.code == 200 and visits(response) == 2
     finally:
         own_ring["redis-b"].start()
-    for b in browsers:
+    for b in visitors:
         if node_of[b] == "redis-b":
             seen = await until_ok(lambda: b.get("/ring/"))
             assert seen[-1] == 200, seen  # back, with a new session: redis-b kept nothing
@@ -548,3 +529,35 @@ def test_two_app_processes_share_redis_sessions_but_not_the_cache(redis_url, mem
     finally:
         for process in processes:
             stop_app(process, timeout=20)
+
+
+@pytest.mark.gen_test
+async def test_a_mistake_in_the_code_that_calls_the_store_is_its_own_error_not_an_outage(
+        memcached_url):
+    # aiomcache refuses a str key with ValidationException, a ClientException like the errors
+    # of a broken server: it must reach the log as what it is, not as "memcached is unavailable".
+    class StrKeySession(MemcachedSession):
+        async def _load(self, session_id):
+            return await self.client.get(self.key(session_id))  # a str: aiomcache wants bytes
+
+    class Handler:
+        application = type("Application", (), {"memcached": memcached_backend(memcached_url)})
+        settings = {}
+
+        def get_cookie(self, name):
+            return create_session_id()
+
+    session = StrKeySession(Handler(), ttl=60)
+    try:
+        with pytest.raises(aiomcache.exceptions.ValidationException, match="key must be bytes"):
+            await session.load()
+    finally:
+        await Handler.application.memcached.client.close()
+
+
+@pytest.mark.gen_test
+async def test_the_index_lists_every_store_page(http_client, base_url):
+    page = (await http_client.fetch(base_url + "/")).body.decode()
+    for kind in KINDS:
+        assert f'href="/{kind}/"' in page and f'href="/{kind}/login"' in page, kind
+    assert "not configured" not in page  # the fixture gives the app all four stores

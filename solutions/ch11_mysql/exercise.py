@@ -23,7 +23,7 @@ import tornado.web
 import tornado_mysql
 from tornado.ioloop import IOLoop
 
-from chapters.ch11_mysql.app import make_pool
+from chapters.ch11_mysql.db import make_pool
 from chapters.ch11_mysql.pool import Pool
 from workbook.web import BaseHandler, NotFoundHandler
 
@@ -84,7 +84,7 @@ class RegisterHandler(BaseHandler):
     async def post(self):
         name = self.get_body_argument("username")
         try:
-            await register(self.application.settings["pool"], name,
+            await register(self.application.pool, name,
                            self.get_body_argument("password"))
         except tornado_mysql.err.IntegrityError:
             raise tornado.web.HTTPError(409, "the name %s is taken", name) from None
@@ -94,7 +94,7 @@ class RegisterHandler(BaseHandler):
 
 class LoginHandler(BaseHandler):
     async def post(self):
-        row = await find_user(self.application.settings["pool"], self.get_body_argument("username"))
+        row = await find_user(self.application.pool, self.get_body_argument("username"))
         password = self.get_body_argument("password")
         if row is None or not await IOLoop.current().run_in_executor(
                 None, check_password, password, row[2], row[3]):
@@ -102,10 +102,15 @@ class LoginHandler(BaseHandler):
         self.write(f"welcome, {row[1]}")
 
 
-def make_app(pool: Pool) -> tornado.web.Application:
-    return tornado.web.Application(
-        [(r"/register", RegisterHandler), (r"/login", LoginHandler)],
-        pool=pool, default_handler_class=NotFoundHandler)
+class Application(tornado.web.Application):
+    def __init__(self, handlers, *, pool: Pool, **settings):
+        super().__init__(handlers, **settings)
+        self.pool = pool  # the tests make it, and close it
+
+
+def make_app(pool: Pool) -> Application:
+    return Application([(r"/register", RegisterHandler), (r"/login", LoginHandler)],
+                       pool=pool, default_handler_class=NotFoundHandler)
 
 
 __all__ = ["make_pool", "create_schema", "find_user", "hash_password", "register",

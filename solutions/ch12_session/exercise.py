@@ -24,7 +24,7 @@ TTL = 600  # seconds
 class MemcachedSession(Session):
     def __init__(self, handler, **kwargs):
         super().__init__(handler, **kwargs)
-        self.client, self.where = handler.settings["memcached"]  # an aiomcache.Client
+        self.client, self.where = handler.application.memcached  # an aiomcache.Client
 
     async def _load(self, session_id):
         return await self.client.get(self.key(session_id).encode())
@@ -77,8 +77,14 @@ class LogoutHandler(ShopHandler):
         self.write({"user": None, "items": []})
 
 
-def make_app(memcached) -> tornado.web.Application:
+class Application(tornado.web.Application):
+    def __init__(self, handlers, *, memcached, **settings):
+        super().__init__(handlers, **settings)
+        self.memcached = memcached  # the tests make it, and close it
+
+
+def make_app(memcached) -> Application:
     """memcached: a session.Backend, (aiomcache.Client, "memcached at host:port")."""
-    return tornado.web.Application(
+    return Application(
         [(r"/cart", CartHandler), (r"/login", LoginHandler), (r"/logout", LogoutHandler)],
         memcached=memcached, default_handler_class=NotFoundHandler)
