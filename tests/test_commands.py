@@ -186,6 +186,16 @@ def test_closing_the_terminal_stops_the_servers_and_removes_their_data(chapter):
     assert leftovers(process.pid) == []
 
 
+def test_a_server_that_died_behind_our_back_still_closes_cleanly():
+    from workbook import services
+
+    with services.Redis() as redis:
+        os.kill(redis.pid, signal.SIGKILL)
+        time.sleep(0.2)  # it has died; our executor does not know yet
+        workdir = redis.workdir
+    assert not workdir.exists()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
                          ids=lambda s: s.name)
 def test_a_stop_while_mariadb_is_being_installed_is_quiet(sig):

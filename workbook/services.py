@@ -39,6 +39,7 @@ from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 import mirakuru
+import mirakuru.exceptions
 
 from workbook.net import free_port
 
@@ -215,7 +216,7 @@ class Service:
         if self._executor is not None:
             try:
                 self._executor.stop()
-            except mirakuru.ProcessExitedWithError:
+            except mirakuru.exceptions.ProcessFinishedWithError:
                 pass  # it had died already (killed by a test, say): stopped is stopped
             self._executor = None
         if self._log is not None:
