@@ -26,9 +26,17 @@ class Row:
     note: str = ""
 
 
-def raise_fd_limit(wanted: int = 65536) -> int:
-    """Long-poll rows hold 10,000+ sockets: lift the soft limit to the hard one (no root needed)."""
+def raise_fd_limit(wanted: int = 131072) -> int:
+    """Long-poll rows hold up to 50,000 sockets in the server and as many in this process: lift
+    the soft limit to the hard one (no root needed), and the hard one too where the process may
+    (root with CAP_SYS_RESOURCE; a container often withholds it)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))  # root only
+        except (ValueError, PermissionError):
+            pass
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     new = min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted
     if new > soft:
         resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
