@@ -450,3 +450,24 @@ def test_without_urls_the_app_runs_private_stores_and_removes_them_on_exit(sig):
     assert "Stopped." in out and "stopped the private cluster" in err
     assert not [c for c in children if c.is_running()], "a store outlived the app"
     assert workdirs and not [d for d in workdirs if os.path.exists(d)], workdirs
+
+
+# --- Closing: the Application's close() releases every connection ----------------------------
+def connected_clients(host, port) -> int:
+    with redis.Redis(host=host, port=port, socket_timeout=5) as admin:
+        return admin.info("clients")["connected_clients"] - 1  # not counting this one
+
+
+@pytest.mark.gen_test
+async def test_closing_a_redis_cache_closes_its_connections(redis_url, redis_cluster_url,
+                                                           redis_cluster):
+    node = redis_cluster.nodes[0]
+    for params, (host, port) in [
+            (caches_for(redis_url=redis_url)["redis"], services.host_port(redis_url, 6379)),
+            (caches_for(cluster_url=redis_cluster_url)["cluster"], (node.host, node.port))]:
+        before = connected_clients(host, port)
+        cache = create_cache(params)
+        await cache.set_many({f"k{i}": i for i in range(20)})  # keys on every cluster node
+        assert connected_clients(host, port) > before
+        await cache.close()
+        assert connected_clients(host, port) == before, params["BACKEND"]

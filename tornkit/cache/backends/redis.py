@@ -146,6 +146,9 @@ class RedisCache(BaseCache, RedisClient):
         RedisClient.__init__(self, location, params)
         self._incr_script = None
 
+    # BaseCache comes first in the bases, and its close() releases nothing: the client's does.
+    close = RedisClient.close
+
     @staticmethod
     def _px(timeout: float | None) -> int | None:
         return None if timeout is None else max(int(timeout * 1000), 1)
