@@ -53,7 +53,7 @@ class FlashMessageMixIn:
         session = self._flash_session()
         if session is not None:
             try:
-                return [(str(c), str(m)) for c, m in session[self.flash_session_key] or []]
+                return [(str(c), str(m)) for c, m in session.get(self.flash_session_key) or []]
             except (ValueError, TypeError):
                 return []  # not a list of pairs: nothing flash() stored
         if not hasattr(self, "_flash_messages"):
@@ -95,7 +95,8 @@ class FlashMessageMixIn:
         messages = self._flashes()
         session = self._flash_session()
         if session is not None:
-            del session[self.flash_session_key]  # a change only if there was something
+            if self.flash_session_key in session:  # a change only if there was something
+                del session[self.flash_session_key]
             return messages
         if messages or self.get_cookie(self.flash_cookie):
             self._flash_messages = []
