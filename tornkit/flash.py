@@ -16,8 +16,11 @@ get_flashed_messages() returns the list and clears the cookie: a message is show
 A browser keeps about 4 KB per cookie and drops a larger one without a word, so the messages
 would be lost silently: flash() raises FlashTooLarge instead, naming the limit.
 
-Once the session middleware exists (chapter 19), the list belongs in the session, which has no
-such limit and keeps the messages on the server.
+With chapter 19's SessionMiddleware, the list lives in the session instead, under
+flash_session_key: nothing of it in a cookie, no 4 KB limit, the messages kept on the server.
+The same calls, the same rules: several per request all arrive, get_flashed_messages() removes
+them from the session (a change, so the session is saved). Messages pile up until a page shows
+them, so a bound stays: flash() raises FlashTooLarge past flash_session_limit bytes of JSON.
 """
 from __future__ import annotations
 
@@ -25,10 +28,11 @@ import json
 from typing import Any
 
 COOKIE_LIMIT = 4000  # bytes of name=value: what every browser keeps (RFC 6265 asks for >= 4096)
+SESSION_LIMIT = 64 * 1024  # bytes of JSON in the session: far above any page's messages
 
 
 class FlashTooLarge(ValueError):
-    """The waiting messages do not fit in one cookie."""
+    """The waiting messages do not fit in one cookie (or over the session's bound)."""
 
 
 class FlashMessageMixIn:
@@ -36,9 +40,22 @@ class FlashMessageMixIn:
 
     flash_cookie = "_flash"
     flash_limit = COOKIE_LIMIT
+    flash_session_key = "_flashes"
+    flash_session_limit = SESSION_LIMIT
+
+    def _flash_session(self: Any) -> Any:
+        """The session SessionMiddleware loaded for this request, or None: no middleware, or a
+        request it never reached (a 405, an XSRF 403). Looking creates nothing."""
+        return self.__dict__.get("session")
 
     def _flashes(self: Any) -> list[tuple[str, str]]:
-        """This request's list of waiting messages: the incoming cookie's, read once."""
+        """This request's list of waiting messages: the session's, or the incoming cookie's."""
+        session = self._flash_session()
+        if session is not None:
+            try:
+                return [(str(c), str(m)) for c, m in session.get(self.flash_session_key) or []]
+            except (ValueError, TypeError):
+                return []  # not a list of pairs: nothing flash() stored
         if not hasattr(self, "_flash_messages"):
             value = self.get_signed_cookie(self.flash_cookie)
             try:
@@ -52,6 +69,16 @@ class FlashMessageMixIn:
         """Keep message (shown under category) for the next page that shows the messages."""
         messages = [*self._flashes(), (str(category), str(message))]
         value = json.dumps(messages, ensure_ascii=False)
+        session = self._flash_session()
+        if session is not None:
+            size = len(value.encode())
+            if size > self.flash_session_limit:
+                raise FlashTooLarge(
+                    f"the flashed messages waiting in the session would take {size} bytes, "
+                    f"over the limit of {self.flash_session_limit} bytes: messages wait until "
+                    f"a page shows them, so flash less, or show them")
+            session[self.flash_session_key] = [list(pair) for pair in messages]  # a new list
+            return
         signed = self.create_signed_value(self.flash_cookie, value)
         size = len(self.flash_cookie) + 1 + len(signed)
         if size > self.flash_limit:
@@ -66,6 +93,11 @@ class FlashMessageMixIn:
     def get_flashed_messages(self: Any) -> list[tuple[str, str]]:
         """The waiting (category, message) pairs, oldest first; afterwards there are none."""
         messages = self._flashes()
+        session = self._flash_session()
+        if session is not None:
+            if self.flash_session_key in session:  # a change only if there was something
+                del session[self.flash_session_key]
+            return messages
         if messages or self.get_cookie(self.flash_cookie):
             self._flash_messages = []
             self.clear_cookie(self.flash_cookie)
