@@ -167,6 +167,10 @@ class Signal:
         return receiver
 
     def disconnect(self, receiver: Callable, sender: Any = ANY) -> None:
+        """That one connection; with sender ANY (the default), every one of the receiver's."""
+        if sender is ANY:
+            for key in [k for k in self._receivers if k[0] == _key(receiver)]:
+                del self._receivers[key]
         self._receivers.pop((_key(receiver), _key(sender)), None)
 
     def receivers_for(self, sender: Any) -> list[Callable]:
