@@ -16,6 +16,9 @@ Two implementations behind the same names, and one test suite for both
     BlinkerSignal   blinker 1.9's Signal (connections, weak references, senders), with this
                     module's send policy on top
 
+The hand-written Signal calls its receivers in the order they were connected; blinker keeps
+them in a set, so its order is not defined: a receiver must not rely on another one's having run.
+
 A receiver is called as receiver(sender, **kwargs), blinker's convention (Django's passed
 signal= and sender= as keywords). connect(receiver, sender=ANY, weak=True) keeps a *weak*
 reference by default, as Django and blinker do: a receiver nobody else refers to (a lambda, a

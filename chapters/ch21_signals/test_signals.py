@@ -119,14 +119,12 @@ def listening():
     made = []
     for name in HOOK_SIGNAL.values():
         receiver = (lambda name: lambda sender, **kw: ORDER.append(name))(name)
-        getattr(signals, name).connect(receiver, sender=ANY_SENDER, weak=False)
+        getattr(signals, name).connect(receiver, sender=signals.ANY, weak=False)
         made.append((getattr(signals, name), receiver))
     yield
     for signal, receiver in made:
         signal.disconnect(receiver)
 
-
-ANY_SENDER = signals.ANY
 
 
 @pytest.mark.gen_test
