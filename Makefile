@@ -46,7 +46,7 @@ $(NUMBERED) $(addsuffix -,$(NUMBERED)): help
 $(READY): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "The workbook needs Python 3.11 or newer (PYTHON=python3.11 make ...)")'
 	@echo "First run: installing the chapters' packages into $(VENV)/ (requirements.txt:" \
-	      "$$(grep -c '==' requirements.txt) packages, about 80 MB), once."
+	      "$$(grep -c '==' requirements.txt) packages, about 115 MB), once."
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@$(PIP) -r requirements.txt
 	@$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "tornado-workbook.pth").write_text("$(CURDIR)\n")'
