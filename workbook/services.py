@@ -129,7 +129,22 @@ def _close_all() -> None:
         service.close()
 
 
-class Service:
+class _Block:
+    """`with server:` starts it and closes it afterwards; a start that fails half-way closes
+    what it had started. For a Service and for the groups of them (a cluster, a pair)."""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Service(_Block):
     """One private server: start(), stop(), and for fault-injection tests kill(), pause()
     and resume(). The port and data directory stay the same across restarts."""
 
@@ -259,16 +274,6 @@ class Service:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except (OSError, AssertionError):
             return "(no log)"
-
-    def __enter__(self) -> Service:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _kill_group(process: subprocess.Popen, timeout: float = 5.0) -> None:
@@ -564,7 +569,7 @@ class RedisClusterNode(Redis):
                 "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no"]
 
 
-class RedisCluster:
+class RedisCluster(_Block):
     """A private Redis Cluster: `nodes` redis-servers in cluster mode on free ports of
     127.0.0.1, joined by `redis-cli --cluster create ... --cluster-replicas 0` (the 16384 hash
     slots split evenly between them, no replicas), removed on close.
@@ -650,16 +655,6 @@ class RedisCluster:
     def close(self) -> None:
         for node in self.nodes:
             node.close()
-
-    def __enter__(self) -> RedisCluster:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 @contextlib.contextmanager
@@ -763,7 +758,7 @@ class MariaDBReplica(MariaDBPrimary):
             time.sleep(0.05)
 
 
-class MariaDBPair:
+class MariaDBPair(_Block):
     """A primary and a replica of it; start() starts both and waits until replication runs."""
 
     kind, title = "mysql_pair", "MariaDB primary/replica pair"
@@ -799,16 +794,6 @@ class MariaDBPair:
             cur.execute("SELECT MASTER_GTID_WAIT(%s, %s)", (position, timeout))
             if cur.fetchone()[0] != 0:
                 raise ServiceError(f"the replica did not reach {position} in {timeout} s")
-
-    def __enter__(self) -> MariaDBPair:
-        try:
-            return self.start()
-        except BaseException:
-            self.close()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 @contextlib.contextmanager
