@@ -201,6 +201,29 @@ def memcached_url(memcached_server):
     yield memcached_server.url
 
 
+@pytest.fixture(scope="module")
+def mariadb_pair():
+    """A private primary/replica pair (chapters 20 and 21), once per test module (about 2-5 s):
+    module scope, as tests stop and kill its servers."""
+    with services.MariaDBPair() as pair:
+        yield pair
+
+
+@pytest.fixture
+def pair_urls(mariadb_pair):
+    """{"primary": url, "replica": url} of a new empty database, replicated, dropped afterwards.
+    The URLs log in as the app's user, whom the replica's read_only refuses every write."""
+    import contextlib
+
+    name = f"test_{secrets.token_hex(6)}"
+    mariadb_pair.primary.create_database(name)
+    mariadb_pair.wait_replicated()
+    urls = {role: url.rsplit("/", 1)[0] + "/" + name for role, url in mariadb_pair.urls.items()}
+    yield urls
+    with contextlib.suppress(Exception):  # a test may have left a server stopped
+        mariadb_pair.primary.drop_database(name)
+
+
 def _flush_redis(url):
     import redis
 

@@ -7,10 +7,6 @@ import pytest
 
 from workbook import manifest
 
-# The primary/replica pair is chapter 20's own fixture (its conftest.py); the workbook-wide tests
-# start one the same way when they build that chapter's app.
-from chapters.ch20_databases.conftest import mariadb_pair, pair_urls  # noqa: E402, F401
-
 # A service a manifest entry names -> (the fixture of the root conftest.py that gives its URL,
 # the make_app() keyword that takes it). A new kind of server is added here, once; a new
 # chapter needs nothing here.

@@ -2,6 +2,8 @@
 rendered on the way (a template that no page reaches, or that no longer parses, fails here).
 Each app is built the way every workbook-wide test builds it (`chapter_app`, tests/conftest.py):
 its data in tmp_path, its servers' URLs from its `services`."""
+from pathlib import Path
+
 import pytest
 import tornado.template
 import tornado.web
@@ -50,6 +52,10 @@ async def test_listed_pages_answer_and_render_every_template(chapter, app, http_
 
     tpl = manifest.ROOT / "tpl" / chapter.slug
     expected = {str(p.relative_to(tpl)) for p in tpl.rglob("*.html")} if tpl.exists() else set()
+    if Path(app.settings.get("template_path") or tpl).resolve() != tpl.resolve():
+        # A project with a templates/ folder of its own (chapter 21's site): tpl/<slug>/ is
+        # another app's (part one's), which its own tests render.
+        expected = set()
     loaders = tornado.web.RequestHandler._template_loaders
     rendered = {name for loader in loaders.values() for name in loader.templates}
     assert expected <= rendered, (

@@ -52,7 +52,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from tornkit.conf import SettingsError
 
 __all__ = ["DatabaseUnavailable", "Database", "Databases", "RoutingSession", "DBSession",
-           "DBSessionMiddleware", "DBMixin", "Model", "Page", "PageError", "paginate",
+           "DBSessionMiddleware", "DBMixin", "Model", "ModelMixin", "Page", "PageError", "paginate",
            "async_execute", "thread_pool", "connection_from_url"]
 
 # What SQLAlchemy 2 no longer takes, and what does the job now.
@@ -402,14 +402,21 @@ class _CurrentSession:
         return request.db_scope.session
 
 
-class Model(DeclarativeBase):
-    """Declarative base: __connection_name__ picks the DATABASE_CONNECTION entry; Q is a
-    select() of the model (User.Q.filter(User.name == 'jack')); session is the request's."""
+class ModelMixin:
+    """What Model adds to a declarative base: __connection_name__ picks the DATABASE_CONNECTION
+    entry; Q is a select() of the model (User.Q.filter(User.name == 'jack')); session is the
+    request's. A project with a registry and MetaData of its own (its create_all then makes its
+    tables only) writes `class Base(ModelMixin, DeclarativeBase): pass`."""
 
-    __abstract__ = True
     __connection_name__ = "default"
     Q = _Q()
     session = _CurrentSession()
+
+
+class Model(ModelMixin, DeclarativeBase):
+    """The shared declarative base, with ModelMixin's helpers."""
+
+    __abstract__ = True
 
 
 class PageError(ValueError):

@@ -150,6 +150,18 @@ class ApiHandler(WebHandler):
     own last edit of write_api tested an undefined name, so it answered every call with a 500
     (NameError)."""
 
+    def json_body(self) -> dict:
+        """The request body as a JSON object (an empty body is {}); anything else is a 400
+        that says what is wrong, never a 500."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except (ValueError, RecursionError) as e:  # RecursionError: JSON nested too deep
+            raise tornado.web.HTTPError(400, "the body must be JSON: %s", e) from None
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, "the body must be a JSON object, not %s",
+                                        type(body).__name__)
+        return body
+
     def write_api(self, obj: Any) -> Any:
         """obj as JSON (json.dumps: a value it cannot encode is a TypeError, so a 500)."""
         body = json.dumps(obj, ensure_ascii=False).replace("</", "<\\/")  # safe inside HTML

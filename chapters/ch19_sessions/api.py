@@ -1,7 +1,5 @@
 """The JSON plumbing of chapter 19's token API: a JSON object body, a 401 that says how to
 authenticate, and no XSRF check (the Authorization header authenticates, not a cookie)."""
-import json
-
 import tornado.web
 
 from tornkit.handler import ApiHandler
@@ -14,13 +12,7 @@ class Api(ApiHandler, BaseHandler):
         site's form cannot make them: no XSRF token to check."""
 
     def body(self) -> dict:
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except (ValueError, RecursionError) as e:  # RecursionError: JSON nested too deep
-            raise tornado.web.HTTPError(400, "the body must be JSON: %s", e) from None
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "the body must be a JSON object")
-        return body
+        return self.json_body()  # a JSON object, or a 400 saying what is wrong
 
     def write_error(self, status_code, **kwargs):
         if status_code == 401:  # send_error() cleared the headers: this one goes with the page

@@ -1,89 +1,68 @@
-"""Chapter 21 · signal · 快速入门 (signals, and a quick start): the request signals and an app's own.
+"""Chapter 21, part two · 快速入门: tornadopy's helloworld rebuilt as a small real site, a blog, on
+everything chapters 13 to 20 built: settings, two apps with their urls.py, the middleware stack,
+HTTP modules, Jinja2 and flash messages, sessions and tokens on Redis, a primary and its
+replica, and signals.
 
 Run it:  make chapter-21        or   python -m chapters.ch21_signals.app --port=8821
-Lesson:  chapters/ch21_signals/README.md
+         (REDIS_URL, MYSQL_PRIMARY_URL and MYSQL_REPLICA_URL unset: private servers run for the
+         site's life and are removed on exit)
+         or as tornadopy did, with those three set:
+         .venv/bin/python chapters/ch21_signals/project/runserver.py --settings=settings.setting
+Lesson:  chapters/ch21_signals/README.md, sections 6-9 (part one, the signals: greetings.py)
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-21`, or in the venv: "
                      "python -m chapters.ch21_signals.app")
 
 import asyncio
+import contextlib
+import importlib
+import sys
+from pathlib import Path
 
-from chapters.ch21_signals.journal import REQUEST_SIGNALS, Journal
-from tornkit.application import Application
-from tornkit.conf import Settings
-from tornkit.handler import WebHandler
-from tornkit.signals import Signal
-from tornkit.urls import Url, route
-from workbook import manifest
-from workbook.runner import parse_port, serve
-from workbook.web import BaseHandler, NotFoundHandler
+from tornkit import Server, Settings
+from workbook import manifest, projects, services
 
 CHAPTER = manifest.for_path(__file__)
-TEMPLATE_PATH = manifest.ROOT / "tpl" / CHAPTER.slug
-DATA_DIR = manifest.ROOT / "var" / CHAPTER.slug  # the app writes nothing; the setting is kept
-
-# --- 中间件配置: the signal middleware sends the five request signals ------------------------------
-MIDDLEWARE_CLASSES = ("tornkit.signals.SignalMiddleware",)
+PROJECT = CHAPTER.dir / "project"  # runserver.py, settings/, blog/, accounts/, ...
+SETTINGS_MODULE = "settings.setting"
 
 
-# --- handlers ----------------------------------------------------------------------------------
-class Page(BaseHandler, WebHandler):
-    @property
-    def journal(self) -> Journal:
-        return self.application.journal
+def environment(redis_url: str, pair_urls: dict, data_dir: Path | None = None) -> dict:
+    """What settings/setting.py reads: the site's servers, and where it writes."""
+    env = {"REDIS_URL": redis_url, "MYSQL_PRIMARY_URL": pair_urls["primary"],
+           "MYSQL_REPLICA_URL": pair_urls["replica"]}
+    if data_dir is not None:
+        env["SITE_DATA_DIR"] = str(data_dir)
+    return env
 
 
-class Index(Page):
-    def get(self):
-        self.render("index.html", signals=REQUEST_SIGNALS, finished=list(self.journal.finished),
-                    so_far=list(self.request.signal_trace))
+def make_app(*, redis_url: str, pair_urls: dict, data_dir: Path | None = None, **overrides):
+    """The site's SiteApplication, as runserver.py builds it (upper-case overrides are settings).
+    The project's packages are imported afresh for each app: chapter 13's project has a
+    `settings` package too (workbook/projects.py)."""
+    values = {name: value for name, value in overrides.items() if name.isupper()}
+    with projects.imported(PROJECT, environment(redis_url, pair_urls, data_dir)):
+        site = importlib.import_module("core.application").SiteApplication
+        server = Server(settings=Settings(SETTINGS_MODULE, **values))
+        server.load_urls()  # blog/urls.py and accounts/urls.py
+        return server.load_application(site)
 
 
-class Hello(Page):
-    """快速入门's helloworld, and a signal of the app's own: greeted(sender=Hello, name=...)."""
-
-    def get(self):
-        name = self.get_query_argument("name", "world").strip()[:40] or "world"
-        results = self.application.greeted.send(Hello, name=name)
-        times = next((r for receiver, r in results if isinstance(r, int)), 0)
-        self.render("hello.html", name=name, times=times, receivers=len(results))
-
-
-class Trace(Page):
-    def get(self):
-        self.write({"finished": list(self.journal.finished),
-                    "this_request_so_far": list(self.request.signal_trace)})
-
-
-class Greetings(Page):
-    def get(self):
-        self.write(dict(self.journal.greetings))
-
-
-u = Url()
-urls = route(
-    u(r"/", Index, name="Index"),
-    u(r"/hello", Hello, name="Hello"),
-    u(r"/trace", Trace, name="Trace"),
-    u(r"/greetings", Greetings, name="Greetings"),
-)
-
-
-def make_app(**overrides) -> Application:
-    signal_class = overrides.pop("signal_class", Signal)  # the exercise brings its own Signal
-    broken_receiver = overrides.pop("broken_receiver", False)
-    conf = Settings(MIDDLEWARE_CLASSES=overrides.pop("middleware", MIDDLEWARE_CLASSES))
-    settings = {"template_path": TEMPLATE_PATH, "default_handler_class": NotFoundHandler,
-                "data_dir": DATA_DIR, **overrides}
-    app = Application(urls, conf=conf, **settings)
-    app.greeted = signal_class("greeted")  # one per app: its receivers are this app's
-    app.journal = Journal(app, app.greeted, broken_receiver=broken_receiver)
-    return app
-
-
+# --- 快速入门: start the servers the site needs, then serve it as runserver.py would -------------
 async def main(argv=None):
-    await serve(make_app(), parse_port(argv, default=CHAPTER.port), paths=CHAPTER.paths)
+    argv = sys.argv[1:] if argv is None else argv
+    with contextlib.ExitStack() as stack:
+        try:
+            redis_url = stack.enter_context(services.provide("redis"))
+            pair_urls = stack.enter_context(services.provide("mysql_pair"))
+        except services.ServiceError as e:
+            raise SystemExit(f"chapter 21's site needs Redis and a MariaDB pair: {e}") from None
+        with projects.imported(PROJECT, environment(redis_url, pair_urls)):
+            site = importlib.import_module("core.application").SiteApplication
+            server = Server([f"--settings={SETTINGS_MODULE}", f"--port={CHAPTER.port}", *argv])
+            server.load_all(site)  # parse_command() (logging included), urls, the application
+        await server.serve()  # "Serving on ..." until Ctrl-C; closes the site, then its servers
 
 
 if __name__ == "__main__":

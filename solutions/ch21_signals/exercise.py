@@ -81,7 +81,7 @@ class Signal:
 
 def make_app(**settings):
     """make try-21: chapter 21's app, its own signal (greeted) made from your Signal."""
-    from chapters.ch21_signals.app import make_app as chapter_app
+    from chapters.ch21_signals.greetings import make_app as chapter_app
 
     return chapter_app(signal_class=Signal, **settings)
 

@@ -1,0 +1,1 @@
+"""The accounts app: sign up, log in and out (a session on Redis), and API tokens."""
