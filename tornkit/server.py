@@ -209,5 +209,8 @@ class Server:
 def run(application=None, argv: list[str] | None = None, **httpserver_kwargs: Any) -> None:
     """The simplest form: parse the command line, load everything, serve until stopped."""
     server = Server(argv)
-    server.load_all(application, **httpserver_kwargs)
+    try:
+        server.load_all(application, **httpserver_kwargs)
+    except (_conf.SettingsError, UrlError) as e:  # a project's configuration: one line, no traceback
+        raise SystemExit(f"{type(e).__name__}: {e}") from None
     server.start()
