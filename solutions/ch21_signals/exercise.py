@@ -80,7 +80,7 @@ class Signal:
 
 
 def make_app(**settings):
-    """make try-21: chapter 21's app, its own signal (greeted) made from your Signal."""
+    """make try-21: part one's app (greetings.py), its own signal (greeted) made from your Signal."""
     from chapters.ch21_signals.greetings import make_app as chapter_app
 
     return chapter_app(signal_class=Signal, **settings)
