@@ -237,6 +237,18 @@ async def test_a_post_out_of_bounds_is_a_400_that_says_why(visitor, fields, mess
 
 
 @pytest.mark.gen_test
+async def test_a_line_break_counts_as_one_character_as_in_the_form(visitor, pair_urls,
+                                                                   mariadb_pair):
+    await member(visitor)
+    body = "\r\n".join(["x" * 99] * 20)  # 1980 + 19 line breaks: 1999 in the page's counter
+    post_id = await publish(visitor, "Lines", body)
+    with root(mariadb_pair.primary, pair_urls["primary"].rsplit("/", 1)[1]) as conn, \
+            conn.cursor() as cur:
+        cur.execute("SELECT body FROM posts WHERE id = %s", (post_id,))
+        assert cur.fetchone()[0] == body.replace("\r\n", "\n")
+
+
+@pytest.mark.gen_test
 @pytest.mark.parametrize("name, password, message", [
     ("A!", PASSWORD, "a name has 3 to 30 characters"),
     ("ada", "short", "a password has 8 to 200 characters"),

@@ -17,9 +17,13 @@ async function like(button) {
     const response = await fetch(post.dataset.likeUrl, {
       method: "POST", headers: {"X-XSRFToken": xsrfToken()}, credentials: "same-origin",
     });
-    const data = await response.json();
+    // The like's answer and LoginRequired's 401 are JSON; other errors (Tornado's XSRF 403)
+    // are the site's plain-text error pages: show their message either way.
+    const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+    const data = json ? await response.json() : {error: (await response.text()).trim()};
     if (!response.ok) throw new Error(data.error || response.statusText);
     document.getElementById("likes").textContent = data.likes;
+    document.getElementById("likes-word").textContent = data.likes === 1 ? "like" : "likes";
   } catch (e) {
     error.textContent = `could not like: ${e.message}`;
   } finally {

@@ -20,7 +20,9 @@ LIKES = (select(func.count()).where(Like.post_id == Post.id)
 
 def checked_post(title: str, body: str) -> tuple[str, str]:
     """The title and body stripped, or a 400 that says which is wrong."""
-    title, body = title.strip(), body.strip()
+    # A form sends each line break as \r\n, which the page's counter (and maxlength) count as
+    # one character: counted as one here too, and stored as \n.
+    title, body = title.strip(), body.replace("\r\n", "\n").strip()
     if not 1 <= len(title) <= TITLE_MAX:
         raise tornado.web.HTTPError(400, "a title has 1 to %d characters, not %d",
                                     TITLE_MAX, len(title))
