@@ -15,7 +15,7 @@ from workbook.manifest import ROOT
 
 # Each module has rows() -> list[Row]; all measured in this one run, on this machine.
 MODULES = ["bench.hello", "bench.tornkit_stack", "bench.longpoll", "bench.waits", "bench.fanout",
-           "bench.mysql", "bench.caches", "bench.sessions", "bench.databases"]
+           "bench.mysql", "bench.caches", "bench.sessions", "bench.databases", "bench.capstone"]
 
 
 def table(rows: list[Row]) -> str:
