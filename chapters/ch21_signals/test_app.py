@@ -98,6 +98,22 @@ def test_without_its_servers_the_settings_say_which_variable_is_missing(monkeypa
             Settings("settings.setting")
 
 
+def test_the_demos_blog_new_adds_the_model_class_and_sqlalchemy_refuses_it():
+    """tornadopy's demo set the form's values as attributes of the model class and added the
+    class (B18 of the research): one "post" for every request, and no row at all today."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import UnmappedInstanceError
+
+    from workbook import projects
+
+    with projects.imported(PROJECT):  # a copy of its own: the demo overwrites a column below
+        from blog.models import Post
+    Post.title = "set on the class, as the demo did"
+    with pytest.raises(UnmappedInstanceError, match="was a class .*Post.* supplied where an "
+                                                    "instance was required"):
+        Session().add(Post)
+
+
 # --- A visitor's path through the site -------------------------------------------------------------
 @pytest.mark.gen_test
 async def test_sign_up_log_in_write_and_read_your_post(visitor):
