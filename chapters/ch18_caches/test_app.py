@@ -298,6 +298,20 @@ async def test_a_killed_redis_is_cache_unavailable_naming_it():
 
 
 @pytest.mark.gen_test(timeout=30)
+async def test_a_full_redis_is_cache_unavailable_and_still_answers_reads():
+    with services.Redis() as server:
+        cache = create_cache(caches_for(redis_url=server.url)["redis"])
+        await cache.set("kept", 1)
+        await cache.client.config_set("maxmemory-policy", "noeviction")
+        await cache.client.config_set("maxmemory", "1")  # below what it already uses: full
+        with pytest.raises(CacheUnavailable, match=rf"Redis at 127.0.0.1:{server.port} refuses "
+                                                   r"the command: command not allowed when used memory"):
+            await cache.set("k", "x" * 1000)
+        assert await cache.get("kept") == 1  # a read needs no memory: still served
+        await cache.close()
+
+
+@pytest.mark.gen_test(timeout=30)
 @pytest.mark.parametrize("kind", ["redis", "memcached"])
 async def test_a_hung_store_is_cache_unavailable_after_its_timeout(kind):
     server_class = services.Redis if kind == "redis" else services.Memcached

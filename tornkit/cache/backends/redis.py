@@ -40,6 +40,10 @@ from tornkit.cache.base import MISSING, BaseCache, CacheError, CacheUnavailable
 DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
         redis.exceptions.ClusterDownError, redis.exceptions.RedisClusterException,
         OSError, EOFError)
+# The error replies of a server that answers but cannot serve: full (maxmemory with noeviction),
+# a replica (READONLY), a replica cut off from its primary (MASTERDOWN).
+REFUSING = (redis.exceptions.OutOfMemoryError, redis.exceptions.ReadOnlyError,
+            redis.exceptions.MasterDownError)
 
 # incr without creating the key: Redis's INCRBY alone would start a missing key at 0. One
 # script runs atomically on the server, so 100 concurrent incr() lose nothing. In a cluster it
@@ -135,6 +139,8 @@ class RedisClient:
                                    f"{self.operation_timeout} s") from None
         except DOWN as e:
             raise CacheUnavailable(f"{self.where} is unavailable: {e}") from None
+        except REFUSING as e:  # the store's state, not the request's: a 503 that says so
+            raise CacheUnavailable(f"{self.where} refuses the command: {e}") from None
 
 
 class RedisCache(BaseCache, RedisClient):
