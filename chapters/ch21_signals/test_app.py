@@ -81,7 +81,7 @@ def replication_stopped(pair):
 # --- 目录结构: tornadopy's layout ------------------------------------------------------------------
 def test_the_project_has_tornadopys_layout():
     for part in ("runserver.py", "settings/setting.py", "blog/urls.py", "accounts/urls.py",
-                 "middlewares/__init__.py", "httpmodules/__init__.py", "templates/base.html",
+                 "middlewares/accesslog.py", "httpmodules/__init__.py", "templates/base.html",
                  "statics/site.js"):
         assert (PROJECT / part).is_file(), part
 

@@ -35,7 +35,7 @@ INSTALLED_APPS = ("blog", "accounts")
 # 中间件: the README's stack, outermost first. The access log is first, so that its
 # process_endcall runs last and sees the request's final status and user.
 MIDDLEWARE_CLASSES = (
-    "middlewares.AccessLogMiddleware",
+    "middlewares.accesslog.AccessLogMiddleware",
     "tornkit.session.SessionMiddleware",  # handler.session, on Redis
     "tornkit.token.TokenMiddleware",  # handler.token, for the JSON API
     "tornkit.httpmodule.HttpModuleMiddleware",  # COMMON_MODULES and ROUTE_MODULES below
