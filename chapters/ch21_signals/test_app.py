@@ -4,6 +4,7 @@ The same site runs as a process of its own in test_project.py."""
 import contextlib
 import json
 import re
+import threading
 
 import pymysql
 import pytest
@@ -147,6 +148,26 @@ async def test_login_gives_a_new_session_id_kept_in_redis_and_logout_removes_it(
     await visitor.post("/logout", {})
     assert store.keys("site:*session:*") == []
     assert "log in" in text(await visitor.get("/"))
+
+
+@pytest.mark.gen_test
+async def test_passwords_are_hashed_in_the_thread_pool_not_on_the_ioloop(app, visitor,
+                                                                         monkeypatch):
+    login = app.wildcard_router.named_rules["login"].target
+    namespace = login.password_matches.__wrapped__.__globals__  # accounts/passwords.py
+    threads = []
+
+    def recording(real):
+        def call(*args):
+            threads.append((real.__name__, threading.current_thread().name))
+            return real(*args)
+        return call
+
+    for name in ("hash_password", "check_password"):
+        monkeypatch.setitem(namespace, name, recording(namespace[name]))
+    await member(visitor)
+    assert {name for name, _ in threads} == {"hash_password", "check_password"}
+    assert all(thread.startswith("tornkit-pool") for _, thread in threads), threads
 
 
 @pytest.mark.gen_test

@@ -48,3 +48,4 @@ class SiteApplication(Application):
         self.stats.close()
         await super().close()  # the caches' Redis connections
         await self.databases.close()
+        db.shutdown_thread_pool(self)  # the password hashes' threads

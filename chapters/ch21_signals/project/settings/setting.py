@@ -69,6 +69,8 @@ DATABASE_CONNECTION = {"default": {"connections": [
 SQLALCHEMY_CONFIGURATION = {"sqlalchemy.connect_args": {"connect_timeout": 3},
                             "sqlalchemy.pool_size": 10, "sqlalchemy.pool_recycle": 3600}
 
+THREADS_NUM = 4  # 线程池异步: the pool the password hashes run in (accounts/passwords.py)
+
 TEMPLATE_CONFIG = {"template_engine": "jinja2"}
 
 LOGGING_DIR = "logs"  # under DATA_DIR: access.log, tornado.log, tornkit.log

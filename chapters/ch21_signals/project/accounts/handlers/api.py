@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import tornado.web
 
-from accounts.models import User, check_password
+from accounts.models import User
+from accounts.passwords import PasswordMixin
 from core.handlers import Api
 
 
-class Token(Api):
+class Token(PasswordMixin, Api):
     async def post(self):
         body = self.json_body()
         name, password = body.get("name"), body.get("password")
@@ -15,7 +16,7 @@ class Token(Api):
             raise tornado.web.HTTPError(400, 'send {"name": "...", "password": "..."}')
         with self.db.using_master():
             user = await self.db.scalar(User.Q.where(User.name == name.strip().lower()))
-        if not check_password(password, user and user.password):
+        if not await self.password_matches(password, user and user.password):
             raise tornado.web.HTTPError(403, "wrong name or password")
         token = await self.token.save({"userID": user.id, "userName": user.name})
         self.set_status(201)

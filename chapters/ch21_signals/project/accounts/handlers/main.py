@@ -4,7 +4,8 @@ from __future__ import annotations
 import tornado.web
 from sqlalchemy.exc import IntegrityError
 
-from accounts.models import NAME, User, check_password, hash_password
+from accounts.models import NAME, User
+from accounts.passwords import PasswordMixin
 from core.handlers import Page
 
 REMEMBER = 30 * 24 * 3600  # "remember me": 30 days, as in tornadopy's README
@@ -16,7 +17,7 @@ def safe_next(target: str) -> str:
     return target if ok and target.isprintable() else "/"
 
 
-class SignUp(Page):
+class SignUp(PasswordMixin, Page):
     def get(self):
         self.render("signup.html", error=None, name="")
 
@@ -29,7 +30,7 @@ class SignUp(Page):
         elif not 8 <= len(password) <= 200:
             error = "a password has 8 to 200 characters"
         if error is None:
-            self.db.add(User(name=name, password=hash_password(password)))
+            self.db.add(User(name=name, password=await self.hashed(password)))
             try:
                 await self.commit()
             except IntegrityError:  # the UNIQUE index on users.name: two sign-ups raced
@@ -41,7 +42,7 @@ class SignUp(Page):
         self.redirect(self.reverse_url("login"))
 
 
-class Login(Page):
+class Login(PasswordMixin, Page):
     def get(self):
         self.render("login.html", error=None, next=safe_next(self.get_query_argument("next", "/")))
 
@@ -49,7 +50,8 @@ class Login(Page):
         name = self.get_body_argument("name", "").strip().lower()
         with self.db.using_master():  # a user who signed up a moment ago is not on the replica yet
             user = await self.db.scalar(User.Q.where(User.name == name))
-        if not check_password(self.get_body_argument("password", ""), user and user.password):
+        if not await self.password_matches(self.get_body_argument("password", ""),
+                                           user and user.password):
             self.set_status(403)
             return self.render("login.html", error="wrong name or password",
                                next=safe_next(self.get_body_argument("next", "/")))
