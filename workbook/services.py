@@ -785,6 +785,18 @@ class MariaDBPair(_Block):
         self.replica.close()
         self.primary.close()
 
+    @contextlib.contextmanager
+    def replication_stopped(self) -> Iterator[None]:
+        """STOP REPLICA SQL_THREAD for the block: the replica receives the primary's log but
+        applies nothing (lag, at will); afterwards it starts again and catches up."""
+        with contextlib.closing(self.replica.connect()) as conn, conn.cursor() as cur:
+            cur.execute("STOP REPLICA SQL_THREAD")
+            try:
+                yield
+            finally:
+                cur.execute("START REPLICA SQL_THREAD")
+        self.wait_replicated()
+
     def wait_replicated(self, timeout: float = 10.0) -> None:
         """Until the replica has applied everything the primary has logged so far."""
         with contextlib.closing(self.primary.connect()) as conn, conn.cursor() as cur:

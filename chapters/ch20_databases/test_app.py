@@ -127,22 +127,10 @@ async def test_the_replica_refuses_writes_from_the_apps_user(pair_urls, database
 
 
 # --- Lag and read-your-writes -------------------------------------------------------------------------
-@contextlib.contextmanager
-def replication_stopped(pair):
-    """STOP REPLICA SQL_THREAD: the replica receives the log but applies nothing (lag, at will)."""
-    with root(pair.replica, None) as conn, conn.cursor() as cur:
-        cur.execute("STOP REPLICA SQL_THREAD")
-        try:
-            yield
-        finally:
-            cur.execute("START REPLICA SQL_THREAD")
-    pair.wait_replicated()
-
-
 @pytest.mark.gen_test
 async def test_with_replication_stopped_the_replica_misses_a_new_row_and_the_pin_sees_it(
         databases, mariadb_pair):
-    with replication_stopped(mariadb_pair):
+    with mariadb_pair.replication_stopped():
         async with databases.session() as session:
             session.add(Note(body="fresh"))
             await session.commit()
@@ -158,7 +146,7 @@ async def test_with_replication_stopped_the_replica_misses_a_new_row_and_the_pin
 async def test_after_a_post_the_same_client_reads_its_note_from_the_primary(
         fetch, post, mariadb_pair):
     assert (await fetch("/notes")).code == 200  # the schema, replicated
-    with replication_stopped(mariadb_pair):
+    with mariadb_pair.replication_stopped():
         saved = await post("/notes/new", body="read your writes")
         assert saved.code == 302 and saved.headers["Location"] == "/notes"
         pin = re.search(r"(tornkit_db_pin=[^;]*)", saved.headers["Set-Cookie"]).group(1)

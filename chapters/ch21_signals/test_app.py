@@ -67,18 +67,6 @@ def root(server, database=None):
                                               database=database, autocommit=True))
 
 
-@contextlib.contextmanager
-def replication_stopped(pair):
-    """STOP REPLICA SQL_THREAD: the replica receives the log but applies nothing (lag, at will)."""
-    with root(pair.replica) as conn, conn.cursor() as cur:
-        cur.execute("STOP REPLICA SQL_THREAD")
-        try:
-            yield
-        finally:
-            cur.execute("START REPLICA SQL_THREAD")
-    pair.wait_replicated()
-
-
 # --- 目录结构: tornadopy's layout ------------------------------------------------------------------
 def test_the_project_has_tornadopys_layout():
     for part in ("runserver.py", "settings/setting.py", "blog/urls.py", "accounts/urls.py",
@@ -200,7 +188,7 @@ async def test_reads_come_from_the_replica_and_writes_from_the_primary(visitor):
 async def test_the_writer_reads_its_post_at_once_while_others_wait_for_the_replica(
         visitor, other, mariadb_pair):
     await member(visitor)
-    with replication_stopped(mariadb_pair):
+    with mariadb_pair.replication_stopped():
         post_id = await publish(visitor, "Fresh", "Not on the replica yet.")
         assert (await visitor.get(f"/posts/{post_id}")).code == 200  # pinned to the primary
         assert (await other.get(f"/posts/{post_id}")).code == 404  # the replica lags
