@@ -3,7 +3,8 @@
 
 Run it:  make chapter-06        or   python -m chapters.ch06_login.app --port=8806
 Lesson:  chapters/ch06_login/README.md
-Users and passwords: users.py. Where ?next= may lead: redirects.py. Forms: forms.py.
+Who is logged in: auth.py. Users and passwords: users.py. Where ?next= may lead: redirects.py.
+The actions CSRF would forge: actions.py. Forms, and the sign-up page: forms.py.
 The notes' own code, attacked: naive.py
 """
 if not __package__:  # run as a file: no package, and perhaps not the venv's Python
@@ -14,7 +15,9 @@ import asyncio
 
 import tornado.web
 
-from chapters.ch06_login.forms import EmailForm, LoginForm, SignupForm
+from chapters.ch06_login.actions import EmailHandler, LikeHandler
+from chapters.ch06_login.auth import COOKIE, COOKIE_DAYS, BaseHandler
+from chapters.ch06_login.forms import EmailForm, LoginForm, SignupHandler
 from chapters.ch06_login.redirects import safe_next
 from chapters.ch06_login.users import DEMO_PASSWORD, DEMO_USER, UserStore, demo_users
 from workbook import manifest
@@ -24,8 +27,6 @@ from workbook.web import BaseHandler as WorkbookHandler, NotFoundHandler
 
 CHAPTER = manifest.for_path(__file__)
 DATA_DIR = manifest.ROOT / "var" / CHAPTER.slug  # the generated secret; var/ is in .gitignore
-COOKIE = "user"  # the notes call it login_user
-COOKIE_DAYS = 7
 
 
 # --- 实例1: the check written by hand (section 1) ------------------------------------------------
@@ -39,24 +40,7 @@ class ByHandHandler(WorkbookHandler):  # the notes' 实例1 MainHandler: a check
             self.redirect("/login")
 
 
-# --- 实例2's BaseHandler: who is logged in (section 2) -------------------------------------------
-class BaseHandler(WorkbookHandler):
-    def get_current_user(self) -> str | None:
-        # bytes, or None (missing, too old, or a wrong signature): decoded, or pages show b'topaz'
-        value = self.get_signed_cookie(COOKIE, max_age_days=COOKIE_DAYS)
-        if value is None:
-            return None
-        name = value.decode()
-        return name if self.application.users.get(name) else None  # a deleted user: logged out
-
-    def log_in(self, name: str) -> None:
-        # HttpOnly: no page script (no XSS) reads it. SameSite=Lax: not sent with another
-        # *site*'s POSTs, which is not enough on its own (section 6).
-        self.set_signed_cookie(COOKIE, name, expires_days=COOKIE_DAYS, httponly=True,
-                               samesite="Lax")
-
-
-# --- 实例2: @authenticated (section 2) ------------------------------------------------------------
+# --- 实例2: BaseHandler, who is logged in (auth.py), and @authenticated (section 2) -------------
 class MembersHandler(BaseHandler):  # the notes' 实例2 MainHandler
     @tornado.web.authenticated  # no current_user: a redirect to login_url?next=<this page>
     def get(self):
@@ -95,49 +79,10 @@ class LoginHandler(BaseHandler):
         self.render("login.html", form=form, next=next_url, demo=(DEMO_USER, DEMO_PASSWORD))
 
 
-# --- CSRF: the actions a forged request would want (section 6) ----------------------------------
-class EmailHandler(BaseHandler):  # what a forged form wants: the email resets the password
-    @tornado.web.authenticated  # for a POST without a user: 403, not a redirect
-    def post(self):
-        form = EmailForm()
-        user = self.application.users.get(self.current_user)
-        if not form.validate(self):
-            self.set_status(400)
-            self.render("home.html", user=user, email_form=form)
-            return
-        user.email = form.values["email"]
-        self.redirect("/")
+# --- CSRF: the actions a forged request would want (section 6): actions.py ---------------------
+# Nothing in them defends them: two settings of make_app do, xsrf_cookies, cross_origin_protection.
 
-
-class LikeHandler(BaseHandler):  # for the page's fetch(): the token in the X-XSRFToken header
-    @tornado.web.authenticated
-    def post(self):
-        user = self.application.users.get(self.current_user)
-        user.likes += 1
-        self.write({"likes": user.likes})
-
-
-# --- 表单验证: sign up (section 7) ------------------------------------------------------------------
-class SignupHandler(BaseHandler):
-    def get(self):
-        self.render("signup.html", form=SignupForm())
-
-    async def post(self):
-        form = SignupForm()
-        if form.validate(self):
-            values = form.values
-            try:
-                await self.application.users.register(
-                    values["username"], values["password"], email=values["email"],
-                    phone=values.get("phone", ""))
-            except KeyError:
-                form.add_error("username", f"username {values['username']!r} is taken")
-            else:
-                self.log_in(values["username"])
-                self.redirect("/")
-                return
-        self.set_status(400)
-        self.render("signup.html", form=form)
+# --- 表单验证: sign up (section 7): SignupHandler, in forms.py next to its SignupForm ------------
 
 
 # --- Logout (section 8) ------------------------------------------------------------------------

@@ -3,7 +3,8 @@ and names; the AJAX way with a progress bar; and big files streamed to disk.
 
 Run it:  make chapter-07        or   python -m chapters.ch07_upload.app --port=8807
 Lesson:  chapters/ch07_upload/README.md
-What is accepted, and where it goes: storage.py. The notes' handler, attacked: naive.py
+What is accepted, and where it goes: storage.py. Big files, streamed: streaming.py.
+The notes' handler, attacked: naive.py
 """
 if not __package__:  # run as a file: no package, and perhaps not the venv's Python
     raise SystemExit("Run it with `make chapter-07`, or in the venv: "
@@ -18,9 +19,9 @@ import tornado.web
 from tornado.web import HTTPError
 
 from chapters.ch07_upload.storage import (
-    ALLOWED, SNIFF_BYTES, STORED, STORED_NAME, Incoming, check_content, check_files, check_name,
-    client_name, load_records, mib, save,
+    ALLOWED, STORED, STORED_NAME, check_files, client_name, load_records, mib, save,
 )
+from chapters.ch07_upload.streaming import StreamUploadHandler  # section 6: big files
 from workbook import manifest
 from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
@@ -89,64 +90,7 @@ class FilesHandler(BaseHandler):
         self.write({"files": load_records(self.settings["upload_dir"])})
 
 
-# --- Big files: streamed to disk as they arrive, never whole in memory -------------------------
-@tornado.web.stream_request_body
-class StreamUploadHandler(BaseHandler):
-    """PUT /api/stream?filename=big.pdf, the file itself as the body. prepare() runs once the
-    headers are in, data_received() for each chunk (64 KiB at most), put() at the end."""
-    SUPPORTED_METHODS = ("PUT",)
-    incoming: Incoming | None = None
-    refused: HTTPError | None = None  # the file is not what its name says: answered by put()
-
-    def prepare(self):
-        self.name = self.get_query_argument("filename")  # 400 when missing
-        self.kind = check_name(self.name)  # 415 before a single byte of the body is read
-        length = self.request.headers.get("Content-Length")
-        if length is None:
-            raise HTTPError(411, "send the file with a Content-Length header")
-        limit = self.settings["stream_max_bytes"]
-        if not length.isdigit():
-            raise HTTPError(400, "Content-Length %r is not a number", length)
-        if int(length) > limit:
-            raise HTTPError(413, "the file is %s bytes; /api/stream takes at most %d bytes (%s)",
-                            length, limit, mib(limit))
-        # The server's max_body_size (100 MiB by default) would apply; past this one Tornado
-        # itself stops reading and closes the connection.
-        self.request.connection.set_max_body_size(limit)
-        self.incoming = Incoming(self.settings["upload_dir"], self.name, self.kind)  # <id>.part
-
-    def data_received(self, chunk: bytes):
-        if self.refused:
-            return  # the rest of the body is read and dropped; put() answers the error
-        sniffed = len(self.incoming.head) == SNIFF_BYTES
-        self.incoming.write(chunk)
-        if not sniffed and len(self.incoming.head) == SNIFF_BYTES:
-            self.sniff()  # judged by its first SNIFF_BYTES, as soon as they are in
-
-    def sniff(self):
-        try:
-            check_content(self.name, self.kind, self.incoming.head)
-        except HTTPError as e:
-            self.refused = e
-            self.incoming.discard()
-
-    def put(self):
-        if len(self.incoming.head) < SNIFF_BYTES and not self.refused:
-            self.sniff()  # a file shorter than SNIFF_BYTES: judged by all of it
-        if self.refused:
-            raise self.refused
-        if not self.incoming.size:
-            raise HTTPError(400, "%r is empty", self.name)
-        self.set_status(201)
-        self.write(self.incoming.keep(self.request.headers.get("Content-Type", "")))
-
-    def on_connection_close(self):  # the client went away mid-body: put() never runs
-        super().on_connection_close()
-        self.on_finish()
-
-    def on_finish(self):  # after any response, an error too: no .part file stays behind
-        if self.incoming is not None:
-            self.incoming.discard()
+# --- Big files: streamed to disk as they arrive, never whole in memory: streaming.py --------
 
 
 # --- Stored files, served back as what their bytes are ----------------------------------------
