@@ -5,7 +5,7 @@ www.cnblogs.com; this app calls upstream.py, a site on 127.0.0.1 that can be slo
 reset on request (with UPSTREAM_URL unset, the app starts one on a free port). The lesson
 (README.md), section by section: 3. the notes' handler, then and now; 4. fetch() with an
 HTTPRequest; 5. raise_error; 6. a gateway that never hangs (gateway.py); 7. the app's own
-client; 8. many calls at once, or one after another (fanout.py).
+client (client.py); 8. many calls at once, or one after another (fanout.py).
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-10`, or in the venv: "
@@ -17,13 +17,14 @@ import os
 
 import tornado.web
 from tornado import gen, httpclient
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import HTTPRequest
 
 from workbook import manifest
 from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler, NotFoundHandler, number_argument
 
-from . import fanout, upstream
+from . import fanout
+from .client import Application
 from .gateway import MAX_DELAY, GatewayHandler, GatewayTargetHandler
 
 CHAPTER = manifest.for_path(__file__)
@@ -88,7 +89,7 @@ class StatusHandler(GatewayHandler):
 
 
 # --- 6. A gateway that never hangs: gateway.py ---------------------------------------------------
-# --- 7. One client per IOLoop, or one of the app's own -------------------------------------------
+# --- 7. One client per IOLoop, or one of the app's own: Application.http, in client.py -----------
 class ClientHandler(BaseHandler):
     def get(self):
         http = self.application.http
@@ -103,38 +104,6 @@ class IndexHandler(BaseHandler):
     def get(self):
         self.render("index.html", upstream=self.application.upstream, max_calls=fanout.MAX_CALLS,
                     max_delay=MAX_DELAY)
-
-
-class Application(tornado.web.Application):
-    """The app's HTTP client (section 7), and the upstream it calls (section 2)."""
-
-    def __init__(self, handlers, **settings):
-        super().__init__(handlers, **settings)
-        self.site = upstream.OnDemand(self.settings["upstream_url"])
-        self._http = None
-
-    @property
-    def upstream(self) -> str:
-        return self.site.url
-
-    @property
-    def http(self) -> AsyncHTTPClient:
-        """The app's own client: force_instance=True, so its max_clients and timeouts are this
-        app's alone (AsyncHTTPClient() is one client per IOLoop, shared by every caller). Made
-        on first use: a client belongs to the event loop that runs when it is made."""
-        if self._http is None:
-            self._http = AsyncHTTPClient(
-                force_instance=True, max_clients=self.settings["max_clients"],
-                defaults=dict(connect_timeout=self.settings["connect_timeout"],
-                              request_timeout=self.settings["request_timeout"]))
-        return self._http
-
-    async def close(self) -> None:
-        """Close the client and stop an upstream of our own (serve() awaits it on Ctrl-C)."""
-        if self._http is not None:
-            self._http.close()
-            self._http = None
-        await self.site.close()
 
 
 def make_app(**overrides) -> Application:

@@ -1,9 +1,10 @@
 """Chapter 11 · 基于异步非阻塞和Tornado-MySQL实现用户登录示例: a login backed by MySQL, through
 tornado-mysql's connection pool, without ever blocking the IOLoop.
 
-The lesson (README.md), section by section: 1. the notes' query functions, today; 2. a
-transaction (the pool, the schema and the 503s: db.py); 3. the login (passwords: passwords.py);
-6 to 8. SELECT SLEEP four ways (sleep.py). No MYSQL_URL: a private MariaDB for the app's life.
+The lesson (README.md), section by section: 1. the notes' query functions, today, and 2. a
+transaction (users.py; the pool, the schema and the 503s: db.py); 3. the login (passwords:
+passwords.py); 6 to 8. SELECT SLEEP four ways (sleep.py). No MYSQL_URL: a private MariaDB for the
+app's life.
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-11`, or in the venv: "
@@ -23,69 +24,20 @@ from workbook.runner import parse_port, serve
 from workbook.secrets import SecretError, check_secret, cookie_secret
 from workbook.web import NotFoundHandler
 
-from . import db, sleep
-from .db import DB_DOWN, Database, DatabaseHandler, transaction
-from .passwords import NOBODY_HASH, NOBODY_SALT, new_password, password_matches
-from .pool import Pool
+from . import sleep
+from .db import DB_DOWN, Database
+from .passwords import NOBODY_HASH, NOBODY_SALT, password_matches
+from .users import BaseHandler, get_user_by_conn_pool, register_user
+from .users import get_user  # noqa: F401 (not used here: the tests import it from app.py)
 
 CHAPTER = manifest.for_path(__file__)
 DATA_DIR = manifest.ROOT / "var" / CHAPTER.slug
 
 
-# --- 1. The notes' get_user and get_user_by_conn_pool, as coroutines of today (notes_style.py:
-# as the notes wrote them, @gen.coroutine and raise gen.Return; they still run) ----------------
-USER_BY_NAME = "SELECT id, name, salt, password_hash FROM users WHERE name = %s"
-
-
-async def get_user(url: str, name: str):
-    """One connection per call (the notes' get_user): every call pays for a TCP connection and
-    MySQL's login handshake."""
-    conn = await tornado_mysql.connect(**db.connect_kwargs(url))
-    try:
-        cur = conn.cursor()
-        await cur.execute(USER_BY_NAME, (name,))  # %s + a tuple: the driver quotes the value
-        row = cur.fetchone()
-        await cur.close()  # a coroutine in tornado_mysql (the notes forgot to wait for it)
-        return row
-    finally:
-        conn.close()
-
-
-async def get_user_by_conn_pool(pool: Pool, name: str):
-    """The same through the pool (db.make_pool, the notes' POOL): a connection is lent."""
-    cur = await pool.execute(USER_BY_NAME, (name,))
-    return cur.fetchone()
-
-
-# --- 2. A transaction: a user and their "registered" event, both rows or (on any error) neither -
-async def register_user(pool: Pool, name: str, password: str) -> int:
-    salt, digest = await new_password(password)
-    async with transaction(pool) as tx:  # begin(); commit(), or rollback() on any error
-        cur = await tx.execute(
-            "INSERT INTO users (name, salt, password_hash) VALUES (%s, %s, %s)",
-            (name, salt, digest))
-        await tx.execute("INSERT INTO events (user_id, what) VALUES (%s, 'registered')",
-                         (cur.lastrowid,))
-        return cur.lastrowid
-
-
+# --- 1. The notes' get_user and get_user_by_conn_pool, as coroutines of today: users.py ----------
+# --- 2. A transaction: a user and their "registered" event, both or neither: users.py ------------
 # --- 3. The login: a salted, slow hash (passwords.py, never the password), a signed cookie -----
-class BaseHandler(DatabaseHandler):
-    def get_current_user(self) -> str | None:
-        name = self.get_signed_cookie("user")
-        return name.decode() if name else None
-
-    def form_name(self) -> str:
-        name = self.get_body_argument("username").strip()
-        if not 1 <= len(name) <= 32 or not name.isprintable():
-            raise tornado.web.HTTPError(400, "a username is 1 to 32 printable characters")
-        return name
-
-    def log_in(self, name: str) -> None:
-        self.set_signed_cookie("user", name, httponly=True, samesite="Lax")
-        self.redirect(self.reverse_url("index"))
-
-
+# (users.py's BaseHandler: who is logged in, what a name may be, logging in)
 class IndexHandler(BaseHandler):
     async def get(self):
         logins = None

@@ -2,7 +2,7 @@
 `raise gen.Return(row)`. tornado-mysql still runs them on Tornado 6.6 (test_app.py calls both),
 and so does Tornado: @gen.coroutine is not deprecated.
 
-Write app.py's `async def` versions today: they read as plain Python (`await`, `return row`),
+Write users.py's `async def` versions today: they read as plain Python (`await`, `return row`),
 they work with every asyncio library (aiomysql does not work under @gen.coroutine), and
 tracebacks point at your code rather than at the coroutine runner.
 """
