@@ -17,6 +17,7 @@ import tornado.web
 from tornado.web import HTTPError
 
 from chapters.ch05_cookies import anatomy, attributes
+from chapters.ch05_cookies.echo import EchoHandler  # the cookies received, as JSON
 from workbook import manifest
 from workbook.runner import parse_port, serve
 from workbook.secrets import SecretError, check_secret, cookie_secret
@@ -46,13 +47,6 @@ class AttributesHandler(BaseHandler):
         for name, kwargs, _ in demos:
             self.set_cookie(name, "1", **kwargs)
         self.render("attributes.html", demos=demos, received=sorted(self.cookies))
-
-
-class EchoHandler(BaseHandler):  # the cookies received, at /echo, /echo/scoped and /js/echo
-    def get(self):
-        self.set_header("Cache-Control", "no-store")
-        self.write({"path": self.request.path,
-                    "cookies": {name: self.cookies[name].value for name in sorted(self.cookies)}})
 
 
 # --- 加密cookie: signed cookies ---------------------------------------------------------------------

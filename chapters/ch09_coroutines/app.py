@@ -1,8 +1,9 @@
 """Chapter 09 · 异步非阻塞 (装饰器 + Future): a request that waits without blocking the server.
 
-The lesson (README.md), section by section: 1. the notes' handler, and the same today; 3. a
-callback API wrapped in a Future (weather.py); 4. a long-poll chat (chat.py); 5. blocking and
-non-blocking sleeps side by side (sleeps.py).
+The lesson (README.md), section by section: 1. the notes' handler, and the same today (the
+request that puts data into their Futures is in pending.py); 3. a callback API wrapped in a
+Future (weather.py); 4. a long-poll chat (chat.py); 5. blocking and non-blocking sleeps side by
+side (sleeps.py).
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-09`, or in the venv: "
@@ -22,6 +23,7 @@ from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler, NotFoundHandler, StaticHandler
 
 from . import chat, sleeps, weather
+from .pending import PendingHandler, ResolveHandler  # the request that puts data in
 
 CHAPTER = manifest.for_path(__file__)
 BACKLOG = 4096  # connections the kernel queues before Tornado accepts them (Application.listen)
@@ -76,21 +78,6 @@ class NowFutureHandler(NotesFutureHandler):
         except asyncio.CancelledError:  # cancelled by on_connection_close: the client left
             return
         self.write(f"async: {data}")
-
-
-class ResolveHandler(BaseHandler):
-    """用户向future对象中放置数据: another request puts data into every waiting Future."""
-
-    def post(self):
-        data = self.get_body_argument("data", "data")
-        pending, self.application.pending = self.application.pending, set()
-        resolved = [future.set_result(data) for future in pending if not future.done()]
-        self.write({"resolved": len(resolved)})
-
-
-class PendingHandler(BaseHandler):
-    def get(self):
-        self.write({"pending": len(self.application.pending)})
 
 
 # --- 3. Then -> now: gen.Task is gone, see weather.py; 4. a long-poll chat, see chat.py ------

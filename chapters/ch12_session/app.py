@@ -3,35 +3,31 @@ stores side by side: /cache/ (in this process), /memcached/, /redis/, and /ring/
 servers, by consistent hashing). The component itself (the notes' Foo, CacheSession,
 SessionFactory, and the backends they left as `pass`) is session.py; this file is the notes'
 Tornado扩展: the handlers that use it. With REDIS_URL, MEMCACHED_URL and REDIS_RING_URLS unset,
-private servers run for the app's life.
+private servers run for the app's life (stores.py).
 """
 if not __package__:
     raise SystemExit("Run it with `make chapter-12`, or in the venv: "
                      "python -m chapters.ch12_session.app")
 
 import asyncio
-import contextlib
 import os
 
 import tornado.ioloop
 import tornado.web
 
-from workbook import manifest, services
+from workbook import manifest
 from workbook.runner import parse_port, serve
 from workbook.web import BaseHandler as WorkbookHandler
 from workbook.web import NotFoundHandler
 
 from .session import RedisRing, SessionFactory, memcached_backend, redis_backend
+from .stores import KINDS, RING_NAMES, provide_stores  # noqa: F401  (RING_NAMES: the notebook)
 from .users import password_matches
 
 CHAPTER = manifest.for_path(__file__)
-KINDS = {  # prefix -> what the pages call it
-    "cache": "in-process cache (the notes' CacheSession)",
-    "memcached": "memcached",
-    "redis": "Redis",
-    "ring": "three Redis servers, by consistent hashing",
-}
-RING_NAMES = ["redis-a", "redis-b", "redis-c"]
+
+
+# --- 0. The stores: the four (KINDS) and the private servers main() starts are in stores.py ---
 
 
 # --- 2. Tornado扩展: initialize() runs for every request; the session loads in prepare() -------
@@ -145,17 +141,8 @@ def make_app(**overrides) -> Application:
 async def main(argv=None):
     port = parse_port(argv, default=CHAPTER.port)
     # Each store from its variable if set, else a private server for as long as the app runs.
-    with contextlib.ExitStack() as stack:
-        try:
-            redis_url = stack.enter_context(services.provide("redis"))
-            memcached_url = stack.enter_context(services.provide("memcached"))
-            ring_urls = stack.enter_context(
-                services.provide("redis", count=3, env="REDIS_RING_URLS", names=RING_NAMES))
-        except services.ServiceError as e:
-            raise SystemExit(f"chapter 12 needs its stores: {e}") from None
-        app = make_app(redis_url=redis_url, memcached_url=memcached_url,
-                       ring_urls=dict(zip(RING_NAMES, ring_urls)))
-        await serve(app, port, paths=CHAPTER.paths)  # closes the app when it stops
+    with provide_stores() as urls:  # redis_url=, memcached_url=, ring_urls=
+        await serve(make_app(**urls), port, paths=CHAPTER.paths)  # closes the app when it stops
 
 
 if __name__ == "__main__":

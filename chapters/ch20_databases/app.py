@@ -18,6 +18,7 @@ import pymysql
 import tornado.web
 from sqlalchemy import literal_column, select
 
+from chapters.ch20_databases.blocking import pymysql_params  # for /report
 from chapters.ch20_databases.models import Note
 from tornkit import db
 from tornkit.application import Application
@@ -45,12 +46,6 @@ def database_settings(pair_urls: dict) -> dict:
         MIDDLEWARE_CLASSES=("tornkit.db.DBSessionMiddleware",),
         THREADS_NUM=4,  # async_execute's pool
     )
-
-
-def pymysql_params(url: str) -> dict:
-    params = services.mysql_params(url)
-    params["database"] = params.pop("db")  # PyMySQL's name for it now
-    return params
 
 
 class App(Application):
