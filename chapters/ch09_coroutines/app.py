@@ -77,6 +77,7 @@ class NowFutureHandler(NotesFutureHandler):
             data = await self.future
         except asyncio.CancelledError:  # cancelled by on_connection_close: the client left
             return
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")  # another client's words
         self.write(f"async: {data}")
 
 

@@ -116,6 +116,16 @@ async def test_a_request_waits_until_another_puts_data_into_its_future(fetch, pa
 
 
 @pytest.mark.gen_test
+async def test_what_another_client_resolved_with_is_text_not_html(fetch):
+    waiting = fetch("/future/now")
+    await until(fetch, "/future/pending", "pending", 1, "the request should be waiting")
+    await post(fetch, "/future/resolve", data="<script>alert(1)</script>")
+    response = await waiting
+    assert response.body == b"async: <script>alert(1)</script>"
+    assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"  # never run as HTML
+
+
+@pytest.mark.gen_test
 async def test_one_resolve_answers_every_waiting_request(fetch):
     waiting = [fetch(path) for path in ("/future/notes", "/future/now", "/future/now")]
     await until(fetch, "/future/pending", "pending", 3, "three requests should be waiting")
