@@ -298,6 +298,16 @@ async def test_a_page_number_out_of_range_is_a_400(visitor, query):
 
 
 @pytest.mark.gen_test
+async def test_any_unicode_is_stored_and_compared_whole(visitor, other):
+    await member(visitor, "ada")
+    post_id = await publish(visitor, "龍捲風 🌪", "Right-to-left: \u202e, and 4 bytes: 😀.")
+    page = text(await visitor.get(f"/posts/{post_id}"))
+    assert "龍捲風 🌪" in page and "\u202e, and 4 bytes: 😀." in page
+    response = await log_in(other, name="\u202e🌪")  # no such name: a miss, not a 500
+    assert response.code == 403 and "wrong name or password" in text(response)
+
+
+@pytest.mark.gen_test
 async def test_what_a_member_writes_is_escaped(visitor):
     await member(visitor)
     post_id = await publish(visitor, "<script>alert(1)</script>", "<b>bold</b>")

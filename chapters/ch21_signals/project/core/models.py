@@ -6,4 +6,6 @@ from tornkit.db import ModelMixin
 
 
 class Base(ModelMixin, DeclarativeBase):
-    pass
+    # Every table in utf8mb4: MySQL's "utf8" stops at 3 bytes, and a server's default may be
+    # latin1, where comparing a name with "‮" or "🌪" in it is an error (a 500), not a miss.
+    __table_args__ = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
