@@ -67,8 +67,7 @@ class NotesFutureHandler(BaseHandler):
 
 
 class NowFutureHandler(NotesFutureHandler):
-    """The same today: async def, and `await` the Future instead of a callback (the notes'
-    handler's on_connection_close is inherited)."""
+    """The same today: async def, await the Future (on_connection_close is inherited)."""
 
     async def get(self):
         self.future = Future()  # or asyncio.get_running_loop().create_future()
