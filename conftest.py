@@ -150,7 +150,7 @@ def mariadb():
 def mysql_url(mariadb):
     """mysql://root@127.0.0.1:PORT/test_xxxx: a new empty database, dropped after the test."""
     name = f"test_{secrets.token_hex(6)}"
-    url = mariadb.create_database(name)
+    url = mariadb.start().create_database(name)  # start(): back if something stopped it
     yield url
     mariadb.drop_database(name)
 
@@ -164,6 +164,7 @@ def redis_server():
 @pytest.fixture
 def redis_url(redis_server):
     """redis://127.0.0.1:PORT/0, empty at the start of the test."""
+    redis_server.start()  # a no-op while it runs; back if something stopped it
     _flush_redis(redis_server.url)
     yield redis_server.url
 
@@ -180,7 +181,7 @@ def redis_ring():
 def redis_ring_urls(redis_ring):
     """{"redis-a": url, "redis-b": url, "redis-c": url}, all empty at the start of the test."""
     for server in redis_ring:
-        _flush_redis(server.url)
+        _flush_redis(server.start().url)
     return {server.name: server.url for server in redis_ring}
 
 
@@ -194,6 +195,8 @@ def memcached_server():
 def memcached_url(memcached_server):
     """memcached://127.0.0.1:PORT, empty at the start of the test."""
     import socket
+
+    memcached_server.start()  # a no-op while it runs; back if something stopped it
 
     with socket.create_connection((memcached_server.host, memcached_server.port), 5) as s:
         s.sendall(b"flush_all\r\n")
