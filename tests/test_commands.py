@@ -53,6 +53,8 @@ def test_every_chapter_serves_its_pages_and_stops_cleanly(chapter):
         code, out, err = stop_app(process)
     assert code == 0, err
     assert "Traceback" not in err and "Stopped." in out
+    printed = [path for path in chapter.paths if f"  http://127.0.0.1:{port}{path}\n" not in out]
+    assert not printed, f"make chapter-{chapter.nn} did not print the URLs of {printed}:\n{out}"
 
 
 def test_a_busy_port_is_a_clear_error():

@@ -22,6 +22,7 @@ import importlib
 import os
 import signal
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import tornado.httpserver
@@ -161,9 +162,11 @@ class Server:
         self.http_server, self.sockets = server, list(sockets)
         return server
 
-    async def serve(self, sockets=None, **httpserver_kwargs: Any) -> None:
-        """Listen, say where, and serve until SIGINT/SIGTERM/SIGHUP or stop(); then stop
-        listening, close the connections and `await application.close()` if it has one."""
+    async def serve(self, sockets=None, *, paths: Iterable[str] = (),
+                    **httpserver_kwargs: Any) -> None:
+        """Listen, say where (and the URL of each of `paths`, pages worth a look), and serve
+        until SIGINT/SIGTERM/SIGHUP or stop(); then stop listening, close the connections and
+        `await application.close()` if it has one."""
         kwargs = {**self._httpserver_kwargs, **httpserver_kwargs}
         server = self.listen(sockets, **kwargs)
         self._stop = asyncio.Event()
@@ -176,6 +179,8 @@ class Server:
             print(f"  settings: {self.settings.module or '(defaults)'}; "
                   f"apps: {', '.join(self.settings.INSTALLED_APPS) or '(none)'}; "
                   f"debug: {self.settings.DEBUG}")
+            for path in paths:
+                print(f"  http://{host}:{port}{path}")
             sys.stdout.flush()
             await self._stop.wait()
         finally:

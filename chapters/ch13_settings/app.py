@@ -50,7 +50,7 @@ async def main(argv=None):
     # --settings and --port first, so that the command line's own win (the last value counts).
     server = Server([f"--settings={SETTINGS_MODULE}", f"--port={CHAPTER.port}", *argv])
     server.load_all()  # parse_command() (logging included), load_urls(), load_application()
-    await server.serve()  # "Serving on ..." then SIGINT / SIGTERM / SIGHUP: "Stopped."
+    await server.serve(paths=CHAPTER.paths)  # "Serving on ...", then a stop signal: "Stopped."
 
 
 if __name__ == "__main__":

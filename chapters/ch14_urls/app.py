@@ -40,7 +40,7 @@ async def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     server = Server([f"--settings={SETTINGS_MODULE}", f"--port={CHAPTER.port}", *argv])
     server.load_all()
-    await server.serve()
+    await server.serve(paths=CHAPTER.paths)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ async def main(argv=None):
             site = importlib.import_module("core.application").SiteApplication
             server = Server([f"--settings={SETTINGS_MODULE}", f"--port={CHAPTER.port}", *argv])
             server.load_all(site)  # parse_command() (logging included), urls, the application
-        await server.serve()  # "Serving on ..." until Ctrl-C; closes the site, then its servers
+        await server.serve(paths=CHAPTER.paths)  # until Ctrl-C; closes the site, then the servers
 
 
 if __name__ == "__main__":
