@@ -54,7 +54,7 @@ async def seed(base: str) -> dict:
     member's session cookie."""
     client = CookieClient(AsyncHTTPClient(force_instance=True), base)
     try:
-        await client.get("/signup")  # the first request creates the tables (ensure_schema)
+        await client.get("/signup")  # the first request creates the tables (create_all_once)
         response = await client.post("/signup", {"name": "bench", "password": PASSWORD})
         if response.code != 302:
             raise RuntimeError(f"sign-up answered {response.code}: {response.body[:300]!r}")

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from tornado.httpclient import AsyncHTTPClient
 
 from bench.common import Row, timed_gets
-from chapters.ch20_databases.app import (SERVER_ID, App, Page, database_settings,
+from chapters.ch20_databases.app import (SERVER_ID, Page, database_settings,
                                          pymysql_params)
+from tornkit.application import Application
 from tornkit.conf import Settings
 from workbook import services
 from workbook.net import live_server
@@ -41,11 +42,11 @@ class ServerId(Page):
         self.write(str(await self.db.scalar(SERVER_ID)))
 
 
-def make_app(pair_urls: dict) -> App:
+def make_app(pair_urls: dict) -> Application:
     settings = database_settings(pair_urls)
     settings["SQLALCHEMY_CONFIGURATION"] = {**settings["SQLALCHEMY_CONFIGURATION"],
                                             "sqlalchemy.pool_size": N}
-    return App([(r"/sleep", Sleep), (r"/blocking", BlockingSleep), (r"/id", ServerId)],
+    return Application([(r"/sleep", Sleep), (r"/blocking", BlockingSleep), (r"/id", ServerId)],
                conf=Settings(**settings), pair_urls=pair_urls)
 
 

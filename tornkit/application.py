@@ -30,6 +30,7 @@ import tornado.web
 
 from tornkit.cache import CacheHandler
 from tornkit.conf import LazySettings, Settings, settings
+from tornkit.db import shutdown_thread_pool
 from tornkit.handler import CallFailedHandler, WebHandler
 from tornkit.middleware import Manager
 from tornkit.template import loader_for
@@ -91,9 +92,14 @@ class Application(tornado.web.Application):
                             data_dir=self.settings.get("data_dir") or self.conf.DATA_DIR)
 
     async def close(self) -> None:
-        """Release what the Application holds: its caches' connections."""
+        """Release what tornkit made for this Application: its caches' connections, the engines
+        of its databases (DBSessionMiddleware's `databases`), its thread pool (async_execute)."""
         if "caches" in self.__dict__:
             await self.caches.close()
+        databases = self.__dict__.get("databases")
+        if databases is not None:
+            await databases.close()
+        shutdown_thread_pool(self)
 
 
 class _InContext(tornado.httputil.HTTPMessageDelegate):

@@ -206,6 +206,7 @@ class Databases:
             class_=DBSession, sync_session_class=session_class or RoutingSession,
             expire_on_commit=False, info={"databases": self})
         self._closing: set[asyncio.Task] = set()
+        self._created: dict[tuple, asyncio.Future] = {}  # create_all_once's, per metadata
 
     @classmethod
     def from_conf(cls, conf, **kwargs) -> Databases:
@@ -230,6 +231,15 @@ class Databases:
             if not is_disconnect(e):
                 raise
             raise DatabaseUnavailable("the database", e) from None
+
+    async def create_all_once(self, metadata, name: str | None = None) -> None:
+        """create_all() the first time it is awaited: later calls, and the requests that arrive
+        while it runs, wait for that one; after a failure, the next call tries again."""
+        key = (id(metadata), name)
+        task = self._created.get(key)
+        if task is None or (task.done() and task.exception()):
+            task = self._created[key] = asyncio.ensure_future(self.create_all(metadata, name))
+        await asyncio.shield(task)
 
     def session(self, *, pinned: bool = False) -> DBSession:
         session = self.sessionmaker()

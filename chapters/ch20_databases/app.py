@@ -48,23 +48,9 @@ def database_settings(pair_urls: dict) -> dict:
     )
 
 
-class App(Application):
-    _schema: asyncio.Task | None = None
-
-    async def ensure_schema(self) -> None:
-        """CREATE TABLE on the primary once, and wait until the replica has it too."""
-        if self._schema is None or (self._schema.done() and self._schema.exception()):
-            self._schema = asyncio.ensure_future(self.databases.create_all(Note.metadata))
-        await asyncio.shield(self._schema)
-
-    async def close(self) -> None:
-        await self.databases.close()
-        db.shutdown_thread_pool(self)
-
-
 class Page(db.DBMixin, BaseHandler, WebHandler):
-    async def on_prepare(self):
-        await self.application.ensure_schema()
+    async def on_prepare(self):  # CREATE TABLE on the primary once (and on the replica)
+        await self.application.databases.create_all_once(Note.metadata)
 
     async def server_id(self) -> int:
         return await self.db.scalar(SERVER_ID)
@@ -127,13 +113,13 @@ urls = route(
 )
 
 
-def make_app(*, pair_urls: dict, session_class=None, paginate=db.paginate, **overrides) -> App:
+def make_app(*, pair_urls: dict, session_class=None, paginate=db.paginate, **overrides) -> Application:
     conf = Settings(**database_settings(pair_urls), DATABASE_SESSION_CLASS=session_class)
     settings = {"template_path": manifest.ROOT / "tpl" / CHAPTER.slug,
                 "default_handler_class": NotFoundHandler, "xsrf_cookies": True,
                 "cookie_secret": secrets.token_hex(32), "pair_urls": pair_urls,
                 "paginate": paginate, **overrides}
-    return App(urls, conf=conf, **settings)
+    return Application(urls, conf=conf, **settings)
 
 
 async def main(argv=None):

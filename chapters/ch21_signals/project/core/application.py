@@ -1,14 +1,11 @@
 """SiteApplication: tornkit's Application, plus what the site keeps for its whole life."""
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 
-from tornkit import db, signals
+from tornkit import signals
 from tornkit.application import Application
 from workbook.secrets import cookie_secret
-
-from core.models import Base
 
 
 class RequestStats:
@@ -30,22 +27,12 @@ class RequestStats:
 
 
 class SiteApplication(Application):
-    _schema: asyncio.Task | None = None
-
     def __init__(self, handlers=None, *args, **settings) -> None:
         conf = settings["conf"]
         settings.setdefault("cookie_secret", cookie_secret(conf.DATA_DIR))
         super().__init__(handlers, *args, **settings)
         self.stats = RequestStats(self)
 
-    async def ensure_schema(self) -> None:
-        """CREATE TABLE on the primary once (and wait for the replica to have it)."""
-        if self._schema is None or (self._schema.done() and self._schema.exception()):
-            self._schema = asyncio.ensure_future(self.databases.create_all(Base.metadata))
-        await asyncio.shield(self._schema)
-
     async def close(self) -> None:
         self.stats.close()
-        await super().close()  # the caches' Redis connections
-        await self.databases.close()
-        db.shutdown_thread_pool(self)  # the password hashes' threads
+        await super().close()  # caches, databases, the password hashes' thread pool

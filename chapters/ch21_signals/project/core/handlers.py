@@ -6,13 +6,14 @@ import tornado.web
 from tornkit.db import DBMixin
 from tornkit.flash import FlashMessageMixIn
 from tornkit.handler import ApiHandler, WebHandler
+from core.models import Base
 from httpmodules import SecurityHeaders
 from workbook.web import BaseHandler, StaticHandler
 
 
 class SiteHandler(DBMixin, WebHandler):
-    async def on_prepare(self) -> None:
-        await self.application.ensure_schema()
+    async def on_prepare(self) -> None:  # CREATE TABLE on the primary once (and the replica)
+        await self.application.databases.create_all_once(Base.metadata)
 
 
 class Page(FlashMessageMixIn, SiteHandler, BaseHandler):
