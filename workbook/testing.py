@@ -8,15 +8,19 @@ import http.cookies
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlencode
 
 from workbook.manifest import ROOT
 
 
-def start_app(module: str, *args: str, port: int, env: dict | None = None) -> subprocess.Popen:
-    """`python -m module *args --port=PORT` in the repository, once it says "Serving on".
-    Its first line of output is kept as process.first_line."""
-    process = subprocess.Popen([sys.executable, "-m", module, *args, f"--port={port}"],
+def start_app(module: str | Path, *args: str, port: int,
+              env: dict | None = None) -> subprocess.Popen:
+    """`python -m module *args --port=PORT` in the repository (or `python script ...` for a
+    Path, such as a project's runserver.py), once it says "Serving on". Its first line of
+    output is kept as process.first_line."""
+    target = [str(module)] if isinstance(module, Path) else ["-m", module]
+    process = subprocess.Popen([sys.executable, *target, *args, f"--port={port}"],
                                cwd=ROOT, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.first_line = process.stdout.readline()

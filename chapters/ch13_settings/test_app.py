@@ -24,6 +24,7 @@ from tornkit.application import Application
 from tornkit.testing import override_settings  # noqa: F401  (a fixture)
 from workbook import manifest
 from workbook.net import free_port
+from workbook.testing import start_app
 
 ROOT = manifest.ROOT
 
@@ -275,14 +276,8 @@ async def test_serve_binds_with_a_backlog_and_stops_when_asked(tmp_path, capsys,
 
 # --- runserver.py, as a learner runs it ---------------------------------------------------------
 def runserver(port, *args, env=None):
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT / "runserver.py"), f"--port={port}", *args],
-        cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})})
-    process.first_line = process.stdout.readline()
-    assert process.first_line.startswith(f"Serving on http://127.0.0.1:{port}/"), (
-        process.first_line + process.stderr.read())
-    return process
+    env = {**os.environ, **(env or {})}
+    return start_app(PROJECT / "runserver.py", *args, port=port, env=env)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],

@@ -6,7 +6,6 @@ import json
 import re
 import threading
 
-import pymysql
 import pytest
 import redis
 
@@ -60,11 +59,6 @@ async def publish(client, title="Hello, world", body="The first post."):
 
 def text(response) -> str:
     return response.body.decode()
-
-
-def root(server, database=None):
-    return contextlib.closing(pymysql.connect(host=server.host, port=server.port, user="root",
-                                              database=database, autocommit=True))
 
 
 # --- 目录结构: tornadopy's layout ------------------------------------------------------------------
@@ -267,8 +261,8 @@ async def test_a_line_break_counts_as_one_character_as_in_the_form(visitor, pair
     await member(visitor)
     body = "\r\n".join(["x" * 99] * 20)  # 1980 + 19 line breaks: 1999 in the page's counter
     post_id = await publish(visitor, "Lines", body)
-    with root(mariadb_pair.primary, pair_urls["primary"].rsplit("/", 1)[1]) as conn, \
-            conn.cursor() as cur:
+    database = pair_urls["primary"].rsplit("/", 1)[1]
+    with contextlib.closing(mariadb_pair.primary.connect(database)) as conn, conn.cursor() as cur:
         cur.execute("SELECT body FROM posts WHERE id = %s", (post_id,))
         assert cur.fetchone()[0] == body.replace("\r\n", "\n")
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 
-import pymysql
 import pytest
 import redis
 import tornado.httpclient
@@ -28,21 +27,12 @@ def site_env(redis_url, pair_urls, data_dir) -> dict:
 
 
 def runserver(port, env, *args):
-    """runserver.py, once it says "Serving on" (its first line)."""
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT / "runserver.py"), "--settings=settings.setting",
-         f"--port={port}", *args],
-        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = process.stdout.readline()
-    if not first.startswith(f"Serving on http://127.0.0.1:{port}/"):
-        process.kill()
-        raise AssertionError(f"runserver.py did not start: {first!r}\n{process.stderr.read()}")
-    return process
+    return start_app(PROJECT / "runserver.py", "--settings=settings.setting", *args,
+                     port=port, env=env)
 
 
 def rows(server, database, sql):
-    with contextlib.closing(pymysql.connect(host=server.host, port=server.port, user="root",
-                                            database=database)) as conn, conn.cursor() as cur:
+    with contextlib.closing(server.connect(database)) as conn, conn.cursor() as cur:
         cur.execute(sql)
         return cur.fetchall()
 
