@@ -12,12 +12,16 @@ import tornado.web
 
 
 class BaseHandler(tornado.web.RequestHandler):
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def error_message(self, **kwargs) -> str:
+        """What went wrong, from write_error's keywords: the HTTPError's message, else the
+        reason phrase ("Not Found")."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        reason = self._reason  # set_status() always sets it, from the HTTPError or the code
-        message = reason
         if isinstance(exc, tornado.web.HTTPError) and exc.log_message:
-            message = exc.log_message % exc.args if exc.args else exc.log_message
+            return exc.log_message % exc.args if exc.args else exc.log_message
+        return self._reason  # set_status() always sets it, from the HTTPError or the code
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        reason, message = self._reason, self.error_message(**kwargs)
         self.set_header("Content-Type", "text/plain; charset=UTF-8")
         self.finish(f"{status_code} {reason}: {message}\n" if message != reason
                     else f"{status_code} {reason}\n")

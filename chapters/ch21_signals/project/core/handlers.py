@@ -25,7 +25,7 @@ class Page(FlashMessageMixIn, SiteHandler, BaseHandler):
         return {"id": self.session["userid"], "name": self.session["name"]}
 
 
-class Api(ApiHandler, SiteHandler):
+class Api(ApiHandler, SiteHandler, BaseHandler):
     """A JSON call: authenticated by its bearer token, answered in JSON, errors included."""
 
     def check_xsrf_cookie(self) -> None:
@@ -39,13 +39,9 @@ class Api(ApiHandler, SiteHandler):
         return user
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = self._reason
-        if isinstance(exc, tornado.web.HTTPError) and exc.log_message:
-            message = exc.log_message % exc.args if exc.args else exc.log_message
         if status_code == 401:  # send_error() cleared the headers: this one goes with the page
             self.set_header("WWW-Authenticate", 'Bearer realm="site"')
-        self.write_api({"error": message, "status": status_code})
+        self.write_api({"error": self.error_message(**kwargs), "status": status_code})
 
 
 class NotFound(Page):
