@@ -14,7 +14,7 @@ import pytest
 import redis
 import tornado.httpclient
 
-from chapters.ch21_signals.app import PROJECT
+from chapters.ch21_signals.app import PROJECT, environment
 from workbook.net import free_port
 from workbook.testing import CookieClient, start_app, stop_app
 
@@ -22,8 +22,7 @@ PASSWORD = "correct horse"
 
 
 def site_env(redis_url, pair_urls, data_dir) -> dict:
-    return {**os.environ, "REDIS_URL": redis_url, "MYSQL_PRIMARY_URL": pair_urls["primary"],
-            "MYSQL_REPLICA_URL": pair_urls["replica"], "SITE_DATA_DIR": str(data_dir)}
+    return {**os.environ, **environment(redis_url, pair_urls, data_dir)}
 
 
 def runserver(port, env, *args):
